@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /dev/vigil misc device.
+ *
+ * An open file is a broker session.  The file operations hold a reference
+ * on the module (.owner), so the module cannot be unloaded while a broker
+ * has the device open or mapped: rmmod then fails with EBUSY.
+ */
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+
+#include "device.h"
+#include "ioctl.h"
+#include "ring.h"
+#include "session.h"
+
+static int vigil_dev_open(struct inode *inode, struct file *file)
+{
+	struct vigil_session *s = vigil_session_open();
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	file->private_data = s;
+	return 0;
+}
+
+static int vigil_dev_release(struct inode *inode, struct file *file)
+{
+	vigil_session_close(file->private_data);
+	return 0;
+}
+
+static long vigil_dev_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	return vigil_ioctl_dispatch(file->private_data, cmd, arg);
+}
+
+static int vigil_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct vigil_session *s = file->private_data;
+
+	if (!vigil_session_connected(s))
+		return -EPROTO;
+	return vigil_ring_mmap(s->ring, vma);
+}
+
+static __poll_t vigil_dev_poll(struct file *file, poll_table *wait)
+{
+	struct vigil_session *s = file->private_data;
+
+	if (!vigil_session_connected(s))
+		return EPOLLERR;
+	return vigil_ring_poll(s->ring, file, wait);
+}
+
+static const struct file_operations vigil_fops = {
+	.owner = THIS_MODULE,
+	.open = vigil_dev_open,
+	.release = vigil_dev_release,
+	.unlocked_ioctl = vigil_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vigil_dev_mmap,
+	.poll = vigil_dev_poll,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice vigil_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "vigil",
+	.fops = &vigil_fops,
+	.mode = 0600,
+};
+
+int vigil_device_init(void)
+{
+	return misc_register(&vigil_miscdev);
+}
+
+void vigil_device_uninit(void)
+{
+	misc_deregister(&vigil_miscdev);
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Emitting events.
+ *
+ * A hook calls vigil_emit_begin(), fills in the fixed part and the fields
+ * of its record, and calls vigil_emit_end().  The record is built in a
+ * per-CPU scratch buffer, so that the ring is charged its exact length,
+ * then copied into the ring.  A hook that interrupts another on the same
+ * CPU gets the next scratch level; past the last level the event is
+ * dropped and counted.
+ *
+ * Context: any but NMI.  Nothing here sleeps.
+ */
+
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "emit.h"
+#include "ring.h"
+
+/* Task, soft interrupt, hard interrupt: one level each. */
+#define VIGIL_SCRATCH_LEVELS	3
+
+struct vigil_scratch {
+	void *buf[VIGIL_SCRATCH_LEVELS];
+	int depth;		/* levels in use on this CPU */
+};
+
+static DEFINE_PER_CPU(struct vigil_scratch, vigil_scratch);
+
+/* The connected broker's ring; NULL when no broker is connected. */
+static struct vigil_ring __rcu *vigil_emit_ring;
+
+int vigil_emit_init(void)
+{
+	unsigned int cpu, level;
+
+	for_each_possible_cpu(cpu) {
+		struct vigil_scratch *sc = per_cpu_ptr(&vigil_scratch, cpu);
+
+		for (level = 0; level < VIGIL_SCRATCH_LEVELS; level++) {
+			sc->buf[level] = kvmalloc(VIGIL_RECORD_MAX, GFP_KERNEL);
+			if (!sc->buf[level]) {
+				vigil_emit_uninit();
+				return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+void vigil_emit_uninit(void)
+{
+	unsigned int cpu, level;
+
+	for_each_possible_cpu(cpu) {
+		struct vigil_scratch *sc = per_cpu_ptr(&vigil_scratch, cpu);
+
+		for (level = 0; level < VIGIL_SCRATCH_LEVELS; level++) {
+			kvfree(sc->buf[level]);
+			sc->buf[level] = NULL;
+		}
+	}
+}
+
+/* Send events to @ring from now on.  Call before attaching hooks. */
+void vigil_emit_start(struct vigil_ring *ring)
+{
+	/* Pairs with rcu_dereference_sched() in vigil_emit_begin(). */
+	rcu_assign_pointer(vigil_emit_ring, ring);
+}
+
+/*
+ * Stop sending events.  Call after detaching hooks; on return no hook is
+ * still using the ring.
+ */
+void vigil_emit_stop(void)
+{
+	RCU_INIT_POINTER(vigil_emit_ring, NULL);
+	/*
+	 * Waits for every vigil_emit_begin()..end() section still running:
+	 * they run with preemption disabled, which synchronize_rcu() covers.
+	 */
+	synchronize_rcu();
+}
+
+/* Take this CPU's next scratch buffer.  Preemption is disabled. */
+static void *vigil_scratch_get(void)
+{
+	int level;
+
+	/* IRQ-safe per-CPU increment: a nested hook takes the next level. */
+	level = this_cpu_inc_return(vigil_scratch.depth) - 1;
+	if (level >= VIGIL_SCRATCH_LEVELS) {
+		this_cpu_dec(vigil_scratch.depth);
+		return NULL;
+	}
+	return this_cpu_read(vigil_scratch.buf[level]);
+}
+
+static void vigil_scratch_put(void)
+{
+	this_cpu_dec(vigil_scratch.depth);
+}
+
+/**
+ * vigil_emit_begin() - start emitting an event
+ * @em: the emit state, on the caller's stack
+ * @type: VIGIL_EVENT_*
+ * @fixed_len: size of the type's struct vigil_*_event
+ *
+ * On success preemption stays disabled until vigil_emit_end(), which must
+ * follow without sleeping.
+ *
+ * Return: the record's fixed part, zeroed but for its header, to be filled
+ * in and passed on with vigil_emit_end(); or NULL if no broker is
+ * connected or the event was dropped (and counted).
+ */
+void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
+{
+	struct vigil_event *ev;
+	void *buf;
+	u64 seq;
+
+	/* An RCU-sched read-side section: keeps the ring alive until end. */
+	preempt_disable();
+	em->ring = rcu_dereference_sched(vigil_emit_ring);
+	if (!em->ring)
+		goto out_enable;
+
+	seq = vigil_ring_next_seq(em->ring);
+	buf = vigil_scratch_get();
+	if (!buf) {
+		vigil_ring_count_drop(em->ring, VIGIL_DROP_NESTED);
+		goto out_enable;
+	}
+	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
+			    seq, ktime_get_ns());
+	if (!ev) {
+		vigil_scratch_put();
+		vigil_ring_count_drop(em->ring, VIGIL_DROP_DISCARDED);
+		goto out_enable;
+	}
+	return ev;
+
+out_enable:
+	preempt_enable();
+	return NULL;
+}
+
+/* Finish the event begun by a successful vigil_emit_begin(). */
+void vigil_emit_end(struct vigil_emit *em)
+{
+	u32 len = vigil_rec_finish(&em->rec);
+
+	vigil_ring_output(em->ring, em->rec.buf, len);
+	vigil_scratch_put();
+	preempt_enable();
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hook table: every place the shim hooks into the kernel is one row,
+ * and everything is attached and detached through it.
+ */
+#ifndef _VIGIL_HOOKS_H
+#define _VIGIL_HOOKS_H
+
+#include <linux/types.h>
+
+struct vigil_hook;
+
+/* A hook mechanism: tracepoints today; binfmt, fsnotify, kprobes later. */
+struct vigil_hook_ops {
+	const char *name;
+	int (*attach)(struct vigil_hook *hook);
+	void (*detach)(struct vigil_hook *hook);
+	/* Wait until no handler detached so far can still be running. */
+	void (*sync)(void);
+};
+
+/**
+ * struct vigil_hook - one row of the hook table
+ * @event: the VIGIL_EVENT_* the hook produces
+ * @ops: the mechanism
+ * @target: what to hook, in the mechanism's terms (a tracepoint name)
+ * @handler: the function to run there
+ * @state: the mechanism's, while attached
+ * @attached: whether the hook is attached now
+ */
+struct vigil_hook {
+	u32 event;
+	const struct vigil_hook_ops *ops;
+	const char *target;
+	void *handler;
+	void *state;
+	bool attached;
+};
+
+int vigil_hooks_attach_all(void);
+void vigil_hooks_detach_all(void);
+
+#endif /* _VIGIL_HOOKS_H */

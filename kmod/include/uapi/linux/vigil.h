@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vigil: the user-space ABI of the vigil shim, /dev/vigil.
+ *
+ * The shim (vigil.ko) turns kernel events into records and hands them to
+ * one broker process (vigild) through a ring buffer that the broker maps.
+ * This header is the whole contract between the two; Documentation/abi.rst
+ * is its long form.
+ *
+ * Session
+ * -------
+ *
+ * Only one process may hold /dev/vigil open at a time; a second open(2)
+ * fails with EBUSY.  The descriptor is a session:
+ *
+ *   1. open("/dev/vigil", O_RDWR)
+ *   2. ioctl(VIGIL_IOC_HANDSHAKE): agree on the ABI and learn the ring
+ *      geometry.  Events start flowing when the handshake succeeds.
+ *   3. mmap the consumer page and the producer page plus data area.
+ *   4. poll(2) for POLLIN, read records, advance the consumer position.
+ *   5. close(2): the hooks are detached and the ring is freed once the
+ *      last mapping is gone.
+ *
+ * Every command other than the handshake, and mmap(2), fails with EPROTO
+ * until the handshake has succeeded.
+ *
+ * Commands
+ * --------
+ *
+ * VIGIL_IOC_HANDSHAKE (struct vigil_handshake, read/write)
+ *   The client states the ABI version it was built for.  The shim answers
+ *   with its own version, its feature bits and the ring geometry.  The
+ *   struct may grow at the end in later minor versions: the size encoded
+ *   in the command is the size the client knows, and the shim accepts
+ *   any size from the first version's up, provided unknown trailing
+ *   bytes are zero.  Errors:
+ *     EINVAL           struct smaller than version 1's, or flags != 0
+ *     E2BIG            non-zero bytes past the end of the shim's struct
+ *     EFAULT           the argument cannot be read or written
+ *     EPROTONOSUPPORT  client_major != VIGIL_ABI_MAJOR; abi_major and
+ *                      abi_minor are still filled in, so that the client
+ *                      can say which version the shim speaks
+ *     EALREADY         this session has already completed a handshake
+ *     ENOENT           a kernel hook point the shim needs is missing
+ *   Any other command number fails with ENOTTY.
+ *
+ * Ring
+ * ----
+ *
+ * The ring is modelled on the kernel's BPF ring buffer.  Its mmap layout:
+ *
+ *   offset ring_consumer_off, length ring_page_size:
+ *     struct vigil_ring_consumer, the only page the broker may write.
+ *     It must be mapped MAP_SHARED; PROT_WRITE is allowed.
+ *   offset ring_producer_off, length ring_page_size + 2 * ring_data_size:
+ *     struct vigil_ring_producer on the first page, then the data area,
+ *     mapped twice in a row so that a record that wraps around the end is
+ *     still contiguous in memory.  Read-only: a mapping with PROT_WRITE
+ *     or PROT_EXEC fails with EPERM, and mprotect(2) cannot add either.
+ *   Any other offset, another length or MAP_PRIVATE fails with EINVAL.
+ *
+ * The data area holds records, each preceded by a struct vigil_ring_hdr
+ * and padded to 8 bytes.  Positions are byte counts that only grow; the
+ * record at position P is at data + (P & (ring_data_size - 1)).  To
+ * consume:
+ *
+ *   cons = consumer->pos;
+ *   prod = load_acquire(&producer->pos);
+ *   while (cons < prod) {
+ *           hdr = data + (cons & mask);
+ *           len = load_acquire(&hdr->len);
+ *           if (len & VIGIL_RING_BUSY)
+ *                   break;             // being written; poll again
+ *           if (!(len & VIGIL_RING_DISCARD))
+ *                   handle(hdr + 1, len & VIGIL_RING_LEN_MASK);
+ *           cons += VIGIL_RING_RECORD_SIZE(len);
+ *           store_release(&consumer->pos, cons);
+ *   }
+ *
+ * poll(2) reports POLLIN while the producer position is ahead of the
+ * consumer position.  Wake-ups are batched: the shim wakes the broker
+ * only for a record written at the consumer's current position.
+ *
+ * Nothing is lost silently: every event the shim produced for this
+ * session took a sequence number, and every one that did not reach the
+ * ring is counted in producer->dropped[] by cause, so that
+ * delivered + sum(dropped) == produced.
+ *
+ * Records
+ * -------
+ *
+ * A record is a struct vigil_event header, the fixed part of its type
+ * (the header is the first member of every fixed part, so hdr_len is the
+ * size of the whole fixed part), then zero or more variable-length
+ * fields (struct vigil_field), each starting on an 8-byte boundary.  Use
+ * VIGIL_EVENT_OK() before trusting a record and VIGIL_FIELD_FOREACH() to
+ * walk its fields; skip field types you do not know.
+ *
+ * VIGIL_EVENT_FORK   struct vigil_fork_event: a process or thread was
+ *                    created.  The acting process is the parent.
+ * VIGIL_EVENT_EXEC   struct vigil_exec_event: a process executed a new
+ *                    program.  Fields: VIGIL_FIELD_EXE, VIGIL_FIELD_FILENAME,
+ *                    VIGIL_FIELD_ARGV.
+ * VIGIL_EVENT_EXIT   struct vigil_exit_event: a thread exited.
+ *
+ * Events whose acting task is a kernel thread are not reported.  Ids are
+ * in the initial pid namespace, uids and gids in the initial user
+ * namespace, times are CLOCK_MONOTONIC nanoseconds.
+ */
+#ifndef _UAPI_LINUX_VIGIL_H
+#define _UAPI_LINUX_VIGIL_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define VIGIL_ABI_MAJOR		1
+#define VIGIL_ABI_MINOR		0
+
+/* Feature bits, returned in vigil_handshake.features. */
+#define VIGIL_FEATURE_PROC_EVENTS	(1ULL << 0)	/* fork, exec, exit */
+
+/**
+ * struct vigil_handshake - agree on the ABI, learn the ring geometry
+ * @client_major: in: the VIGIL_ABI_MAJOR the client was built with
+ * @client_minor: in: the VIGIL_ABI_MINOR the client was built with
+ * @flags: in: must be 0
+ * @abi_major: out: the shim's VIGIL_ABI_MAJOR
+ * @abi_minor: out: the shim's VIGIL_ABI_MINOR
+ * @features: out: VIGIL_FEATURE_* bits this shim supports
+ * @ring_data_size: out: bytes in the data area, a power of two
+ * @ring_consumer_off: out: mmap offset of the consumer page
+ * @ring_producer_off: out: mmap offset of the producer page and data area
+ * @ring_page_size: out: length of the consumer page and of the producer
+ *	page; the data area starts this many bytes into the producer mapping
+ * @max_record_size: out: upper bound of vigil_event.len
+ *
+ * Output fields are overwritten; their input values are ignored.
+ */
+struct vigil_handshake {
+	__u32 client_major;
+	__u32 client_minor;
+	__aligned_u64 flags;
+	__u32 abi_major;
+	__u32 abi_minor;
+	__aligned_u64 features;
+	__aligned_u64 ring_data_size;
+	__aligned_u64 ring_consumer_off;
+	__aligned_u64 ring_producer_off;
+	__u32 ring_page_size;
+	__u32 max_record_size;
+};
+
+#define VIGIL_HANDSHAKE_SIZE_VER1	64
+
+#define VIGIL_IOC_MAGIC		0xB9
+#define VIGIL_IOC_HANDSHAKE	_IOWR(VIGIL_IOC_MAGIC, 0x00, struct vigil_handshake)
+
+/**
+ * struct vigil_ring_consumer - the page the broker writes
+ * @pos: position up to which the broker has consumed; store with release
+ *	semantics after the records before it have been read
+ */
+struct vigil_ring_consumer {
+	__aligned_u64 pos;
+};
+
+/* Causes of drops, indexes into vigil_ring_producer.dropped. */
+#define VIGIL_DROP_RING_FULL	0	/* no room in the ring */
+#define VIGIL_DROP_NESTED	1	/* a hook ran inside another on one CPU */
+#define VIGIL_DROP_DISCARDED	2	/* written, then withdrawn by the shim */
+#define VIGIL_DROP_SLOTS	16	/* size of the array; unused slots are 0 */
+
+/**
+ * struct vigil_ring_producer - the read-only page the shim writes
+ * @pos: position up to which records have been reserved; load with acquire
+ *	semantics before reading the records it covers
+ * @produced: events produced for this session, delivered or dropped
+ * @dropped: events that did not reach the ring, per VIGIL_DROP_* cause
+ */
+struct vigil_ring_producer {
+	__aligned_u64 pos;
+	__aligned_u64 produced;
+	__aligned_u64 dropped[VIGIL_DROP_SLOTS];
+};
+
+/**
+ * struct vigil_ring_hdr - precedes every record in the data area
+ * @len: length of the record that follows, ORed with VIGIL_RING_BUSY while
+ *	the shim is writing it and VIGIL_RING_DISCARD if the shim withdrew it
+ * @reserved: zero
+ */
+struct vigil_ring_hdr {
+	__u32 len;
+	__u32 reserved;
+};
+
+#define VIGIL_RING_BUSY		(1U << 31)
+#define VIGIL_RING_DISCARD	(1U << 30)
+#define VIGIL_RING_LEN_MASK	(VIGIL_RING_DISCARD - 1)
+/* Bytes a record occupies in the data area, header and padding included. */
+#define VIGIL_RING_RECORD_SIZE(len) \
+	((((len) & VIGIL_RING_LEN_MASK) + sizeof(struct vigil_ring_hdr) + 7) & ~7U)
+
+/* Record types, vigil_event.type.  Retired numbers stay listed here. */
+#define VIGIL_EVENT_FORK	1
+#define VIGIL_EVENT_EXEC	2
+#define VIGIL_EVENT_EXIT	3
+
+#define VIGIL_EVENT_VERSION	1
+
+/* vigil_event.flags */
+#define VIGIL_EVENT_F_TRUNCATED	(1U << 0)	/* a field was cut or left out */
+
+/**
+ * struct vigil_event - common header of every record
+ * @len: length of the whole record, a multiple of 8
+ * @version: VIGIL_EVENT_VERSION; a record of another version has another
+ *	header layout
+ * @hdr_len: length of the fixed part (this header included); the first
+ *	field starts here
+ * @type: VIGIL_EVENT_*
+ * @flags: VIGIL_EVENT_F_*
+ * @seq: the session's sequence number of this event, starting at 1; a gap
+ *	means dropped events.  Records of different CPUs may appear slightly
+ *	out of order.
+ * @time_ns: when the event happened, CLOCK_MONOTONIC
+ */
+struct vigil_event {
+	__u32 len;
+	__u16 version;
+	__u16 hdr_len;
+	__u32 type;
+	__u32 flags;
+	__aligned_u64 seq;
+	__aligned_u64 time_ns;
+};
+
+/**
+ * struct vigil_proc - the process an event is about
+ * @pid: thread id
+ * @tgid: process id
+ * @ppid: process id of the real parent
+ * @uid: real user id
+ * @gid: real group id
+ * @euid: effective user id
+ * @egid: effective group id
+ * @reserved: zero
+ * @start_ns: start time of the process (its thread-group leader),
+ *	CLOCK_MONOTONIC; (tgid, start_ns) names a process across pid reuse
+ */
+struct vigil_proc {
+	__u32 pid;
+	__u32 tgid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 reserved;
+	__aligned_u64 start_ns;
+};
+
+/**
+ * struct vigil_fork_event - VIGIL_EVENT_FORK
+ * @hdr: common header
+ * @parent: the process that called fork/clone
+ * @child_pid: thread id of the new task
+ * @child_tgid: process id of the new task; equal to parent.tgid for a thread
+ */
+struct vigil_fork_event {
+	struct vigil_event hdr;
+	struct vigil_proc parent;
+	__u32 child_pid;
+	__u32 child_tgid;
+};
+
+/**
+ * struct vigil_exec_event - VIGIL_EVENT_EXEC
+ * @hdr: common header
+ * @proc: the process, with the credentials of the new program
+ * @old_pid: thread id that called execve (differs from proc.pid when a
+ *	thread other than the leader executed)
+ * @argc: number of arguments, even when VIGIL_FIELD_ARGV is truncated
+ *
+ * Fields: VIGIL_FIELD_EXE, VIGIL_FIELD_FILENAME and VIGIL_FIELD_ARGV.
+ */
+struct vigil_exec_event {
+	struct vigil_event hdr;
+	struct vigil_proc proc;
+	__u32 old_pid;
+	__u32 argc;
+};
+
+/* vigil_exit_event.flags */
+#define VIGIL_EXIT_F_PROCESS	(1U << 0)	/* the last thread: the process is gone */
+
+/**
+ * struct vigil_exit_event - VIGIL_EVENT_EXIT
+ * @hdr: common header
+ * @proc: the exiting thread and its process
+ * @exit_code: the wait(2) status: exit status << 8, or the terminating
+ *	signal, ORed with 0x80 if a core was dumped
+ * @flags: VIGIL_EXIT_F_*
+ */
+struct vigil_exit_event {
+	struct vigil_event hdr;
+	struct vigil_proc proc;
+	__u32 exit_code;
+	__u32 flags;
+};
+
+/*
+ * Variable-length field types, vigil_field.type.
+ *
+ * VIGIL_FIELD_EXE       string: path of the file executed (for a script,
+ *                       its interpreter), as /proc/PID/exe shows it
+ * VIGIL_FIELD_FILENAME  string: the path as given to execve(2)
+ * VIGIL_FIELD_ARGV      the arguments, each ending in a NUL
+ */
+#define VIGIL_FIELD_EXE		1
+#define VIGIL_FIELD_FILENAME	2
+#define VIGIL_FIELD_ARGV	3
+
+/* vigil_field.flags */
+#define VIGIL_FIELD_F_TRUNCATED		(1U << 0)	/* cut to fit a bound */
+#define VIGIL_FIELD_F_UNAVAILABLE	(1U << 1)	/* could not be read: empty */
+
+/* Bounds of field data, the terminating NUL included. */
+#define VIGIL_PATH_MAX		4096
+#define VIGIL_ARGV_MAX		2048
+
+/**
+ * struct vigil_field - header of a variable-length field
+ * @type: VIGIL_FIELD_*
+ * @flags: VIGIL_FIELD_F_*
+ * @len: length of this header and its data, not counting the padding to
+ *	the next 8-byte boundary.  String data always ends in a NUL, even
+ *	when truncated.
+ */
+struct vigil_field {
+	__u16 type;
+	__u16 flags;
+	__u32 len;
+};
+
+/* True if a record of @size readable bytes at @ev can be walked safely. */
+#define VIGIL_EVENT_OK(ev, size)					\
+	((size) >= sizeof(struct vigil_event) &&			\
+	 (ev)->len >= sizeof(struct vigil_event) &&			\
+	 (ev)->len <= (size) && ((ev)->len & 7) == 0 &&			\
+	 (ev)->version == VIGIL_EVENT_VERSION &&			\
+	 (ev)->hdr_len >= sizeof(struct vigil_event) &&			\
+	 (ev)->hdr_len <= (ev)->len)
+
+#define VIGIL_FIELD_FIRST(ev)						\
+	((const struct vigil_field *)((const char *)(ev) +		\
+				      (((ev)->hdr_len + 7) & ~7U)))
+
+#define VIGIL_FIELD_OK(ev, f)						\
+	((const char *)(f) + sizeof(struct vigil_field) <=		\
+		(const char *)(ev) + (ev)->len &&			\
+	 (f)->len >= sizeof(struct vigil_field) &&			\
+	 (f)->len <= (__u32)((const char *)(ev) + (ev)->len -		\
+			     (const char *)(f)))
+
+#define VIGIL_FIELD_NEXT(f)						\
+	((const struct vigil_field *)((const char *)(f) +		\
+				      (((f)->len + 7) & ~7U)))
+
+#define VIGIL_FIELD_FOREACH(ev, f)					\
+	for ((f) = VIGIL_FIELD_FIRST(ev); VIGIL_FIELD_OK(ev, f);	\
+	     (f) = VIGIL_FIELD_NEXT(f))
+
+#define VIGIL_FIELD_DATA(f)	((const void *)((f) + 1))
+#define VIGIL_FIELD_DATA_LEN(f)	((f)->len - sizeof(struct vigil_field))
+
+#endif /* _UAPI_LINUX_VIGIL_H */

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigil: a minimal shim that forwards kernel events to an unprivileged
+ * user-space broker.  See Documentation/ and <linux/vigil.h>.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/build_bug.h>
+#include <linux/module.h>
+#include <linux/stddef.h>
+#include <linux/vigil.h>
+
+#include "device.h"
+#include "emit.h"
+#include "params.h"
+#include "record.h"
+
+/* The uapi structs have the sizes and offsets the ABI spec gives: no holes. */
+static void __init build_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct vigil_handshake) != VIGIL_HANDSHAKE_SIZE_VER1);
+	BUILD_BUG_ON(offsetof(struct vigil_handshake, abi_major) != 16);
+	BUILD_BUG_ON(offsetof(struct vigil_handshake, ring_page_size) != 56);
+	BUILD_BUG_ON(sizeof(struct vigil_ring_consumer) != 8);
+	BUILD_BUG_ON(sizeof(struct vigil_ring_producer) != 16 + 8 * VIGIL_DROP_SLOTS);
+	BUILD_BUG_ON(sizeof(struct vigil_ring_hdr) != 8);
+	BUILD_BUG_ON(sizeof(struct vigil_event) != 32);
+	BUILD_BUG_ON(offsetof(struct vigil_event, seq) != 16);
+	BUILD_BUG_ON(sizeof(struct vigil_proc) != 40);
+	BUILD_BUG_ON(offsetof(struct vigil_proc, start_ns) != 32);
+	BUILD_BUG_ON(sizeof(struct vigil_fork_event) != 80);
+	BUILD_BUG_ON(sizeof(struct vigil_exec_event) != 80);
+	BUILD_BUG_ON(sizeof(struct vigil_exit_event) != 80);
+	BUILD_BUG_ON(sizeof(struct vigil_field) != 8);
+	BUILD_BUG_ON(VIGIL_RECORD_MAX > VIGIL_RING_LEN_MASK);
+	BUILD_BUG_ON(sizeof(struct vigil_exec_event) + 3 * sizeof(struct vigil_field) +
+		     2 * VIGIL_PATH_MAX + VIGIL_ARGV_MAX + 3 * 8 > VIGIL_RECORD_MAX);
+}
+
+static int __init vigil_init(void)
+{
+	int err;
+
+	build_check_abi();
+	err = vigil_emit_init();
+	if (err)
+		return err;
+	err = vigil_device_init();
+	if (err)
+		goto err_emit;
+	pr_info("ABI %u.%u ready on /dev/vigil (ring_size=%lu)\n",
+		VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR, vigil_param_ring_size());
+	return 0;
+
+err_emit:
+	vigil_emit_uninit();
+	return err;
+}
+
+static void __exit vigil_exit(void)
+{
+	vigil_device_uninit();
+	vigil_emit_uninit();
+	pr_info("unloaded\n");
+}
+
+module_init(vigil_init);
+module_exit(vigil_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vigil: forwards kernel events to an unprivileged broker");
+MODULE_AUTHOR("The vigil developers");

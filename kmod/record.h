@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Record encoding: build one self-describing record (struct vigil_event,
+ * its fixed part, then 8-byte aligned fields) in a caller's buffer.
+ */
+#ifndef _VIGIL_RECORD_H
+#define _VIGIL_RECORD_H
+
+#include <linux/types.h>
+#include <linux/vigil.h>
+
+struct path;
+struct task_struct;
+
+/* Upper bound of vigil_event.len: room for every field at its bound. */
+#define VIGIL_RECORD_MAX	(16U << 10)
+
+struct vigil_rec {
+	void *buf;
+	u32 cap;	/* bytes available at buf */
+	u32 len;	/* bytes used, a multiple of 8 */
+};
+
+struct vigil_event *vigil_rec_init(struct vigil_rec *rec, void *buf, u32 cap,
+				   u32 type, u32 fixed_len, u64 seq,
+				   u64 time_ns);
+int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
+		      u32 max);
+int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
+		       const struct path *path);
+int vigil_rec_put_user_strings(struct vigil_rec *rec, u16 type,
+			       unsigned long start, unsigned long end,
+			       u32 max);
+u32 vigil_rec_finish(struct vigil_rec *rec);
+
+void vigil_rec_fill_proc(struct vigil_proc *proc, struct task_struct *task);
+
+#endif /* _VIGIL_RECORD_H */

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event ring.
+ *
+ * Layout, in one vmap() area:
+ *
+ *   | consumer page | producer page | data pages | the same data pages |
+ *
+ * The data pages are mapped twice, so a record that wraps around the end
+ * of the data area is contiguous both for the shim and for the broker.
+ * Producers (hooks, any context but NMI) reserve space under a raw
+ * spinlock, write the record with the BUSY bit set in its header, then
+ * commit it by clearing the bit.  The single consumer (the broker) reads
+ * committed records and publishes how far it got in the consumer page.
+ */
+
+#include <linux/atomic.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "compat.h"
+#include "ring.h"
+
+bool vigil_ring_size_valid(unsigned long data_size)
+{
+	return is_power_of_2(data_size) && data_size >= VIGIL_RING_MIN_SIZE &&
+	       data_size <= VIGIL_RING_MAX_SIZE && PAGE_ALIGNED(data_size);
+}
+
+static void vigil_ring_wakeup_fn(struct irq_work *work)
+{
+	struct vigil_ring *ring = container_of(work, struct vigil_ring, wakeup);
+
+	wake_up_all(&ring->waitq);
+}
+
+static void vigil_ring_free_pages(struct vigil_ring *ring)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring->nr_pages; i++)
+		__free_page(ring->pages[i]);
+	kvfree(ring->pages);
+}
+
+static int vigil_ring_alloc_pages(struct vigil_ring *ring,
+				  unsigned int nr_data)
+{
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN;
+	unsigned int nr_meta = VIGIL_RING_META_PAGES;
+	unsigned int i;
+
+	ring->pages = kvcalloc(nr_meta + 2 * nr_data, sizeof(*ring->pages),
+			       GFP_KERNEL_ACCOUNT);
+	if (!ring->pages)
+		return -ENOMEM;
+
+	for (i = 0; i < nr_meta + nr_data; i++) {
+		struct page *page = alloc_page(gfp);
+
+		if (!page) {
+			vigil_ring_free_pages(ring);
+			return -ENOMEM;
+		}
+		ring->pages[i] = page;
+		ring->nr_pages = i + 1;
+		if (i >= nr_meta)
+			ring->pages[nr_data + i] = page;
+	}
+	return 0;
+}
+
+/**
+ * vigil_ring_create() - allocate a ring
+ * @data_size: size of the data area; vigil_ring_size_valid() must hold
+ *
+ * Return: the ring, or an ERR_PTR(): -EINVAL for a bad size, -ENOMEM.
+ */
+struct vigil_ring *vigil_ring_create(unsigned long data_size)
+{
+	unsigned int nr_data = data_size >> PAGE_SHIFT;
+	struct vigil_ring *ring;
+	int err;
+
+	if (!vigil_ring_size_valid(data_size))
+		return ERR_PTR(-EINVAL);
+
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	if (!ring)
+		return ERR_PTR(-ENOMEM);
+
+	err = vigil_ring_alloc_pages(ring, nr_data);
+	if (err)
+		goto err_free_ring;
+
+	ring->base = vmap(ring->pages, VIGIL_RING_META_PAGES + 2 * nr_data,
+			  VM_MAP | VM_USERMAP, PAGE_KERNEL);
+	if (!ring->base) {
+		err = -ENOMEM;
+		goto err_free_pages;
+	}
+
+	ring->consumer = ring->base;
+	ring->producer = ring->base + PAGE_SIZE;
+	ring->data = ring->base + VIGIL_RING_META_PAGES * PAGE_SIZE;
+	ring->mask = data_size - 1;
+	raw_spin_lock_init(&ring->lock);
+	init_waitqueue_head(&ring->waitq);
+	init_irq_work(&ring->wakeup, vigil_ring_wakeup_fn);
+	return ring;
+
+err_free_pages:
+	vigil_ring_free_pages(ring);
+err_free_ring:
+	kfree(ring);
+	return ERR_PTR(err);
+}
+
+/*
+ * The caller guarantees that no producer can still reach @ring.  Pages the
+ * broker still has mapped stay alive through the references its mapping
+ * holds.
+ */
+void vigil_ring_destroy(struct vigil_ring *ring)
+{
+	if (!ring)
+		return;
+	irq_work_sync(&ring->wakeup);
+	vunmap(ring->base);
+	vigil_ring_free_pages(ring);
+	kfree(ring);
+}
+
+/*
+ * The counters live in the read-only producer page as __u64, so that the
+ * broker reads them without a system call; the shim updates them as
+ * atomic64_t, which has the same size and layout.
+ */
+static atomic64_t *vigil_ring_counter(__u64 *counter)
+{
+	BUILD_BUG_ON(sizeof(atomic64_t) != sizeof(*counter));
+	return (atomic64_t *)counter;
+}
+
+/* Give the next event a sequence number; it is now "produced". */
+u64 vigil_ring_next_seq(struct vigil_ring *ring)
+{
+	return atomic64_inc_return(vigil_ring_counter(&ring->producer->produced));
+}
+
+void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause)
+{
+	if (WARN_ON_ONCE(cause >= VIGIL_DROP_CAUSES))
+		return;
+	atomic64_inc(vigil_ring_counter(&ring->producer->dropped[cause]));
+}
+
+static struct vigil_ring_hdr *vigil_ring_hdr_at(struct vigil_ring *ring,
+						unsigned long pos)
+{
+	return ring->data + (pos & ring->mask);
+}
+
+/*
+ * Move pending_pos past records that are already committed, so that the
+ * check in vigil_ring_reserve() keeps a record that is still being written
+ * from being overwritten, even by a consumer that skipped ahead of it.
+ * Caller holds ring->lock.
+ */
+static unsigned long vigil_ring_advance_pending(struct vigil_ring *ring,
+						unsigned long prod_pos)
+{
+	unsigned long pend_pos = ring->pending_pos;
+
+	while (pend_pos != prod_pos) {
+		u32 len = READ_ONCE(vigil_ring_hdr_at(ring, pend_pos)->len);
+
+		if (len & VIGIL_RING_BUSY)
+			break;
+		pend_pos += VIGIL_RING_RECORD_SIZE(len);
+	}
+	ring->pending_pos = pend_pos;
+	return pend_pos;
+}
+
+/**
+ * vigil_ring_reserve() - reserve room for a record of @size bytes
+ * @ring: the ring
+ * @size: length of the record, without the ring header
+ *
+ * Context: any but NMI.  The record must be committed or discarded soon:
+ * until then it holds up the consumer.
+ * Return: where to write the record, or NULL if it does not fit; the drop
+ * is then counted as VIGIL_DROP_RING_FULL.
+ */
+void *vigil_ring_reserve(struct vigil_ring *ring, u32 size)
+{
+	unsigned long cons_pos, prod_pos, pend_pos, new_pos, flags;
+	struct vigil_ring_hdr *hdr;
+	u32 len;
+
+	if (WARN_ON_ONCE(!size || size > VIGIL_RING_LEN_MASK))
+		goto full;
+	len = VIGIL_RING_RECORD_SIZE(size);
+
+	/* Pairs with the consumer's store-release of its position. */
+	cons_pos = smp_load_acquire(&ring->consumer->pos);
+
+	/* Protects producer->pos, pending_pos and the header we write. */
+	raw_spin_lock_irqsave(&ring->lock, flags);
+	prod_pos = ring->producer->pos;
+	pend_pos = vigil_ring_advance_pending(ring, prod_pos);
+	new_pos = prod_pos + len;
+	if (new_pos - cons_pos > ring->mask || new_pos - pend_pos > ring->mask) {
+		raw_spin_unlock_irqrestore(&ring->lock, flags);
+		goto full;
+	}
+
+	hdr = vigil_ring_hdr_at(ring, prod_pos);
+	hdr->len = size | VIGIL_RING_BUSY;
+	hdr->reserved = 0;
+	/* Pairs with the consumer's load-acquire: the BUSY header comes first. */
+	smp_store_release(&ring->producer->pos, new_pos);
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	return hdr + 1;
+
+full:
+	vigil_ring_count_drop(ring, VIGIL_DROP_RING_FULL);
+	return NULL;
+}
+
+static void vigil_ring_finish(struct vigil_ring *ring, void *rec, u32 set)
+{
+	struct vigil_ring_hdr *hdr = (struct vigil_ring_hdr *)rec - 1;
+	unsigned long rec_pos = (void *)hdr - ring->data;
+	unsigned long cons_pos;
+
+	/*
+	 * Full barrier.  Publishes the record before its length, pairing with
+	 * the consumer's load-acquire of len; and orders this store before the
+	 * load of the consumer position below, pairing with the smp_mb() in
+	 * vigil_ring_poll(), so that a consumer about to sleep is woken.
+	 */
+	xchg(&hdr->len, (hdr->len & ~VIGIL_RING_BUSY) | set);
+
+	/* Pairs with the consumer's store-release of its position. */
+	cons_pos = smp_load_acquire(&ring->consumer->pos) & ring->mask;
+	if (cons_pos == rec_pos)
+		irq_work_queue(&ring->wakeup);
+}
+
+/* Hand a reserved record to the consumer. */
+void vigil_ring_commit(struct vigil_ring *ring, void *rec)
+{
+	vigil_ring_finish(ring, rec, 0);
+}
+
+/* Withdraw a reserved record; the consumer skips it, the drop is counted. */
+void vigil_ring_discard(struct vigil_ring *ring, void *rec)
+{
+	vigil_ring_finish(ring, rec, VIGIL_RING_DISCARD);
+	vigil_ring_count_drop(ring, VIGIL_DROP_DISCARDED);
+}
+
+/**
+ * vigil_ring_output() - copy a finished record into the ring
+ * @ring: the ring
+ * @rec: the record
+ * @size: its length
+ *
+ * Return: 0, or -ENOSPC if the ring is full (the drop is counted).
+ */
+int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size)
+{
+	void *dst = vigil_ring_reserve(ring, size);
+
+	if (!dst)
+		return -ENOSPC;
+	memcpy(dst, rec, size);
+	vigil_ring_commit(ring, dst);
+	return 0;
+}
+
+static int vigil_ring_mmap_check(struct vigil_ring *ring,
+				 struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	switch (vma->vm_pgoff) {
+	case VIGIL_RING_PGOFF_CONSUMER:
+		if (len != PAGE_SIZE)
+			return -EINVAL;
+		break;
+	case VIGIL_RING_PGOFF_PRODUCER:
+		if (len != PAGE_SIZE + 2 * vigil_ring_data_size(ring))
+			return -EINVAL;
+		if (vma->vm_flags & VM_WRITE)
+			return -EPERM;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	return 0;
+}
+
+/**
+ * vigil_ring_mmap() - map the consumer page, or the producer page and data
+ * @ring: the ring
+ * @vma: the mapping requested
+ *
+ * Return: 0; -EINVAL for another offset or length, or a private mapping;
+ * -EPERM for an executable mapping, or a writable one past the consumer
+ * page.  A refused request changes nothing.
+ */
+int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma)
+{
+	int err = vigil_ring_mmap_check(ring, vma);
+
+	if (err)
+		return err;
+	if (vma->vm_pgoff != VIGIL_RING_PGOFF_CONSUMER)
+		vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_clear(vma, VM_MAYEXEC);
+	return remap_vmalloc_range(vma, ring->base, vma->vm_pgoff);
+}
+
+__poll_t vigil_ring_poll(struct vigil_ring *ring, struct file *file,
+			 poll_table *wait)
+{
+	unsigned long cons_pos, prod_pos;
+
+	poll_wait(file, &ring->waitq, wait);
+	/* Pairs with the xchg() in vigil_ring_finish(). */
+	smp_mb();
+	/* Pairs with the consumer's store-release of its position. */
+	cons_pos = smp_load_acquire(&ring->consumer->pos);
+	/* Pairs with the store-release in vigil_ring_reserve(). */
+	prod_pos = smp_load_acquire(&ring->producer->pos);
+	return cons_pos != prod_pos ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+#ifdef CONFIG_VIGIL_KUNIT_TEST
+#include "ring_test.c"
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event ring: one bounded, mmap'd, multi-producer single-consumer ring
+ * per broker session, modelled on kernel/bpf/ringbuf.c.
+ */
+#ifndef _VIGIL_RING_H
+#define _VIGIL_RING_H
+
+#include <linux/irq_work.h>
+#include <linux/poll.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/vigil.h>
+
+struct vm_area_struct;
+
+/* Smallest and largest data area a ring may have. */
+#define VIGIL_RING_MIN_SIZE	(64UL << 10)
+#define VIGIL_RING_MAX_SIZE	(64UL << 20)
+
+/* Number of VIGIL_DROP_* causes the shim uses today. */
+#define VIGIL_DROP_CAUSES	3
+
+/* mmap page offsets; see the ring section of <linux/vigil.h>. */
+#define VIGIL_RING_PGOFF_CONSUMER	0
+#define VIGIL_RING_PGOFF_PRODUCER	1
+#define VIGIL_RING_META_PAGES		2
+
+struct vigil_ring {
+	void *base;				/* vmap of all pages */
+	struct vigil_ring_consumer *consumer;	/* first page, user-writable */
+	struct vigil_ring_producer *producer;	/* second page, read-only */
+	void *data;				/* data pages, mapped twice */
+	unsigned long mask;			/* data size - 1 */
+	unsigned long pending_pos;		/* oldest record maybe BUSY */
+	raw_spinlock_t lock;			/* serializes producers */
+	wait_queue_head_t waitq;		/* the consumer's poll(2) */
+	struct irq_work wakeup;			/* wakes waitq from any context */
+	struct page **pages;
+	unsigned int nr_pages;			/* distinct pages allocated */
+};
+
+bool vigil_ring_size_valid(unsigned long data_size);
+struct vigil_ring *vigil_ring_create(unsigned long data_size);
+void vigil_ring_destroy(struct vigil_ring *ring);
+
+u64 vigil_ring_next_seq(struct vigil_ring *ring);
+void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause);
+void *vigil_ring_reserve(struct vigil_ring *ring, u32 size);
+void vigil_ring_commit(struct vigil_ring *ring, void *rec);
+void vigil_ring_discard(struct vigil_ring *ring, void *rec);
+int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size);
+
+int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma);
+__poll_t vigil_ring_poll(struct vigil_ring *ring, struct file *file,
+			 poll_table *wait);
+
+static inline unsigned long vigil_ring_data_size(const struct vigil_ring *ring)
+{
+	return ring->mask + 1;
+}
+
+#endif /* _VIGIL_RING_H */

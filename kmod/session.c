@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The broker session.
+ *
+ * There is at most one session, so the hook table, which is global, is
+ * only ever attached or detached by the one session there is: connecting
+ * is serialized by the session's lock, closing happens once, in release.
+ */
+
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+
+#include "emit.h"
+#include "hooks.h"
+#include "params.h"
+#include "ring.h"
+#include "session.h"
+
+/* 1 while a session exists: /dev/vigil has one opener at a time. */
+static atomic_t vigil_session_taken = ATOMIC_INIT(0);
+
+/**
+ * vigil_session_open() - create the session, if there is none
+ *
+ * Return: the session, or ERR_PTR(-EBUSY) if another one exists,
+ * ERR_PTR(-ENOMEM).
+ */
+struct vigil_session *vigil_session_open(void)
+{
+	struct vigil_session *s;
+	int err;
+
+	/* Full barrier; pairs with the release in vigil_session_close(). */
+	if (atomic_cmpxchg(&vigil_session_taken, 0, 1))
+		return ERR_PTR(-EBUSY);
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s) {
+		err = -ENOMEM;
+		goto err_release;
+	}
+	mutex_init(&s->lock);
+	s->ring = vigil_ring_create(vigil_param_ring_size());
+	if (IS_ERR(s->ring)) {
+		err = PTR_ERR(s->ring);
+		goto err_free;
+	}
+	return s;
+
+err_free:
+	kfree(s);
+err_release:
+	atomic_set_release(&vigil_session_taken, 0);
+	return ERR_PTR(err);
+}
+
+/* Detach the hooks, free the session and let the next broker in. */
+void vigil_session_close(struct vigil_session *s)
+{
+	if (s->connected) {
+		vigil_hooks_detach_all();
+		vigil_emit_stop();
+	}
+	vigil_ring_destroy(s->ring);
+	mutex_destroy(&s->lock);
+	kfree(s);
+	/* Everything above is done before the next open can succeed. */
+	atomic_set_release(&vigil_session_taken, 0);
+}
+
+/**
+ * vigil_session_connect() - start the flow of events into the ring
+ * @s: the session
+ *
+ * Return: 0; -EALREADY if already connected; the error of a hook that
+ * could not be attached, after which nothing is attached.
+ */
+int vigil_session_connect(struct vigil_session *s)
+{
+	int err = 0;
+
+	mutex_lock(&s->lock);
+	if (s->connected) {
+		err = -EALREADY;
+		goto out_unlock;
+	}
+	vigil_emit_start(s->ring);
+	err = vigil_hooks_attach_all();
+	if (err) {
+		vigil_emit_stop();
+		goto out_unlock;
+	}
+	/* Pairs with the acquire in vigil_session_connected(). */
+	smp_store_release(&s->connected, true);
+out_unlock:
+	mutex_unlock(&s->lock);
+	return err;
+}
+
+/* Lockless, for paths such as mmap that must not take s->lock. */
+bool vigil_session_connected(struct vigil_session *s)
+{
+	/* Pairs with the release in vigil_session_connect(). */
+	return smp_load_acquire(&s->connected);
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The KUnit lane: run kmod/'s KUnit suites (kmod/.kunitconfig, KASAN and
+# lockdep on) in a UML kernel built from Debian's linux-source-6.12, with
+# kmod/ linked into the tree as drivers/vigil.  The source tree and the
+# build directory are cached under $VIGIL_CACHE (default
+# ~/.cache/vigil), so later runs rebuild only what changed.
+#
+# Writes "PASSED FAILED" to $1 if given.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
+
+result_file=${1:-}
+tarball=/usr/src/linux-source-6.12.tar.xz
+src=$VIGIL_CACHE/linux-source-6.12
+build=$VIGIL_CACHE/kunit-build
+log=$repo/build/kunit.log
+
+# Unpack the source once per version of the Debian package.
+prepare_source() {
+	local version stamp=$src/.vigil-source-version
+
+	version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then
+		return
+	fi
+	note "unpacking linux-source-6.12 $version into $src"
+	rm -rf "$src" "$build"
+	mkdir -p "$VIGIL_CACHE"
+	tar -C "$VIGIL_CACHE" -xf "$tarball"
+	echo "$version" >"$stamp"
+}
+
+# Make kmod/ a driver of the tree: one Kconfig line, one Makefile line.
+link_kmod() {
+	ln -sfn "$repo/kmod" "$src/drivers/vigil"
+	grep -q 'drivers/vigil/Kconfig' "$src/drivers/Kconfig" ||
+		sed -i '$i source "drivers/vigil/Kconfig"' "$src/drivers/Kconfig"
+	grep -q 'CONFIG_VIGIL)' "$src/drivers/Makefile" ||
+		echo 'obj-$(CONFIG_VIGIL) += vigil/' >>"$src/drivers/Makefile"
+}
+
+# Kernel reports that fail the lane even when every case passed: KASAN,
+# lockdep, and warnings from vigil's own code.
+kernel_reports() {
+	grep -aE 'BUG: KASAN|WARNING: possible|circular locking|WARNING: .*drivers/vigil|BUG: sleeping function' \
+		"$build/test.log" || true
+}
+
+count_results() {
+	local summary passed failed
+
+	summary=$(grep -a 'Testing complete' "$log" | tail -n 1 || true)
+	passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
+	failed=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
+	passed=${passed:-0}
+	failed=${failed:-0}
+	[ -n "$summary" ] || failed=1	# the kernel did not build or boot
+	if [ -n "$(kernel_reports)" ]; then
+		kernel_reports
+		failed=$((failed + 1))
+	fi
+	[ -n "$result_file" ] && echo "$passed $failed" >"$result_file"
+	echo "kunit: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+prepare_source
+link_kmod
+mkdir -p "$repo/build"
+note "KUnit on UML (log: $log)"
+cd "$src"
+status=0
+python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$repo/kmod/.kunitconfig" \
+	--build_dir="$build" --jobs="$(nproc)" --timeout=600 \
+	>"$log" 2>&1 || status=$?
+grep -aE '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED)\]|=+|Testing complete|.*(Elapsed|error))' "$log" || true
+[ "$status" -eq 0 ] || tail -n 40 "$log"
+count_results
