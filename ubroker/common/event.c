@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+
+#include "event.h"
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+const char *vigil_event_type_name(uint32_t type)
+{
+	switch (type) {
+	case VIGIL_EVENT_FORK:
+		return "fork";
+	case VIGIL_EVENT_EXEC:
+		return "exec";
+	case VIGIL_EVENT_EXIT:
+		return "exit";
+	}
+	return NULL;
+}
+
+static size_t fixed_size(uint32_t type)
+{
+	switch (type) {
+	case VIGIL_EVENT_FORK:
+		return sizeof(struct vigil_fork_event);
+	case VIGIL_EVENT_EXEC:
+		return sizeof(struct vigil_exec_event);
+	case VIGIL_EVENT_EXIT:
+		return sizeof(struct vigil_exit_event);
+	}
+	return 0;
+}
+
+static struct vigil_field_view *field_slot(struct vigil_event_view *view,
+					   uint16_t type)
+{
+	if (view->type != VIGIL_EVENT_EXEC)
+		return NULL;
+	switch (type) {
+	case VIGIL_FIELD_EXE:
+		return &view->exe;
+	case VIGIL_FIELD_FILENAME:
+		return &view->filename;
+	case VIGIL_FIELD_ARGV:
+		return &view->argv;
+	}
+	return NULL;
+}
+
+/* Strings end in their NUL; argv may be empty, or ends in a NUL. */
+static int field_well_formed(uint16_t type, const char *data, uint32_t len)
+{
+	if (type == VIGIL_FIELD_ARGV && len == 0)
+		return 1;
+	return len > 0 && data[len - 1] == '\0';
+}
+
+static int decode_field(struct vigil_event_view *view, const unsigned char *f,
+			uint32_t flen)
+{
+	struct vigil_field fh;
+	struct vigil_field_view *slot;
+	const char *data = (const char *)f + sizeof(fh);
+	uint32_t dlen = flen - sizeof(fh);
+
+	memcpy(&fh, f, sizeof(fh));
+	slot = field_slot(view, fh.type);
+	if (!slot)
+		return 0;		/* not ours to know: skip */
+	if (slot->data || !field_well_formed(fh.type, data, dlen))
+		return -EBADMSG;
+	slot->data = data;
+	slot->len = dlen;
+	slot->flags = fh.flags;
+	return 0;
+}
+
+static int decode_fields(struct vigil_event_view *view,
+			 const unsigned char *rec, size_t len, size_t pos)
+{
+	while (pos < len) {
+		struct vigil_field fh;
+		int err;
+
+		if (len - pos < sizeof(fh))
+			return -EBADMSG;
+		memcpy(&fh, rec + pos, sizeof(fh));
+		if (fh.len < sizeof(fh) || fh.len > len - pos)
+			return -EBADMSG;
+		err = decode_field(view, rec + pos, fh.len);
+		if (err)
+			return err;
+		pos += ALIGN8(fh.len);
+	}
+	return pos == len ? 0 : -EBADMSG;
+}
+
+int vigil_event_decode(const void *buf, size_t len,
+		       struct vigil_event_view *view)
+{
+	const unsigned char *rec = buf;
+	struct vigil_event ev;
+	size_t need;
+
+	memset(view, 0, sizeof(*view));
+	if (len < sizeof(ev))
+		return -EBADMSG;
+	memcpy(&ev, rec, sizeof(ev));
+	if (!VIGIL_EVENT_OK(&ev, len))
+		return -EBADMSG;
+
+	view->type = ev.type;
+	view->flags = ev.flags;
+	view->seq = ev.seq;
+	view->time_ns = ev.time_ns;
+	need = fixed_size(ev.type);
+	if (!need)
+		return 0;
+	if (ev.hdr_len < need)
+		return -EBADMSG;
+	memcpy(&view->fixed, rec, need);
+	view->known = 1;
+	return decode_fields(view, rec, ev.len, ALIGN8(ev.hdr_len));
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Decoding the shim's records.  The decoder trusts nothing: it is the
+ * parser between kernel memory the broker only reads and everything
+ * downstream, and it is fuzzed (ubroker/fuzz/).
+ */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vigil.h>
+
+/* A string or byte field of a record, as found; data is NULL if absent. */
+struct vigil_field_view {
+	const char *data;
+	uint32_t len;		/* bytes of data, the final NUL included */
+	uint16_t flags;		/* VIGIL_FIELD_F_* */
+};
+
+struct vigil_event_view {
+	uint32_t type;		/* VIGIL_EVENT_*; others are only counted */
+	uint32_t flags;		/* VIGIL_EVENT_F_* */
+	uint64_t seq;
+	uint64_t time_ns;
+	int known;		/* a type this decoder knows: fixed is valid */
+	union {
+		struct vigil_fork_event fork;
+		struct vigil_exec_event exec;
+		struct vigil_exit_event exit;
+	} fixed;
+	struct vigil_field_view exe;
+	struct vigil_field_view filename;
+	struct vigil_field_view argv;
+};
+
+/*
+ * Decode the record of @len bytes at @buf (any alignment) into @view,
+ * which points into @buf.  Returns 0, or -EBADMSG for a malformed record:
+ * lengths that do not add up, a fixed part shorter than its type's, a
+ * string without its NUL, a field given twice.  Unknown field types are
+ * skipped; an unknown record type decodes with known == 0.
+ */
+int vigil_event_decode(const void *buf, size_t len,
+		       struct vigil_event_view *view);
+
+/* Name of a record type ("fork", "exec", "exit"), or NULL. */
+const char *vigil_event_type_name(uint32_t type);
+
+#endif /* VIGIL_EVENT_H */

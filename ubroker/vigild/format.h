@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vigild's output: one line per event, JSON (the default, documented in
+ * Documentation/vigild.rst) or text for people.
+ */
+#ifndef VIGILD_FORMAT_H
+#define VIGILD_FORMAT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/vigil.h>
+
+#include "event.h"
+
+enum vigild_format { VIGILD_FORMAT_JSON, VIGILD_FORMAT_TEXT };
+
+void vigild_print_event(FILE *out, enum vigild_format fmt,
+			const struct vigil_event_view *view);
+
+/* The ring's counters, as a "drops" line. */
+void vigild_print_drops(FILE *out, enum vigild_format fmt,
+			uint64_t delivered,
+			const struct vigil_ring_producer *counters);
+
+#endif /* VIGILD_FORMAT_H */
