@@ -157,8 +157,11 @@ static void print_text(FILE *out, const struct vigil_event_view *v)
 		p = &v->fixed.exit.proc;
 		if (!(v->fixed.exit.flags & VIGIL_EXIT_F_PROCESS))
 			return;		/* threads' exits are noise to people */
-		fprintf(out, "exit  pid=%-6u uid=%-5u code=%u\n", p->tgid,
-			p->uid, v->fixed.exit.exit_code);
+		fprintf(out, "exit  pid=%-6u uid=%-5u ", p->tgid, p->uid);
+		if (v->fixed.exit.exit_code & 0x7f)
+			fprintf(out, "signal=%u\n", v->fixed.exit.exit_code & 0x7f);
+		else
+			fprintf(out, "status=%u\n", (v->fixed.exit.exit_code >> 8) & 0xff);
 		return;
 	}
 	fprintf(out, "event type=%u seq=%" PRIu64 "\n", v->type, v->seq);

@@ -188,11 +188,13 @@ static void summary(struct vigild *d)
 	fprintf(stderr,
 		"vigild: stopped: %" PRIu64 " events delivered, %" PRIu64
 		" dropped (ring_full=%" PRIu64 " nested=%" PRIu64
-		" discarded=%" PRIu64 "), %" PRIu64 " malformed\n",
+		" discarded=%" PRIu64 "), %" PRIu64 " malformed, of %" PRIu64
+		" produced\n",
 		d->delivered, vigil_ring_dropped(&snap),
 		(uint64_t)snap.dropped[VIGIL_DROP_RING_FULL],
 		(uint64_t)snap.dropped[VIGIL_DROP_NESTED],
-		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED], d->malformed);
+		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED], d->malformed,
+		(uint64_t)snap.produced);
 }
 
 int main(int argc, char **argv)

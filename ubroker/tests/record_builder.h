@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building records by hand, laid out as the ABI says, to feed the decoder
+ * and the formatter good and bad input.  Test code only.
+ */
+#ifndef VIGIL_RECORD_BUILDER_H
+#define VIGIL_RECORD_BUILDER_H
+
+#include <stdint.h>
+#include <string.h>
+#include <linux/vigil.h>
+
+struct rb {
+	unsigned char buf[8192] __attribute__((aligned(8)));
+	uint32_t len;
+};
+
+static inline struct vigil_event *rb_event(struct rb *rb)
+{
+	return (struct vigil_event *)rb->buf;
+}
+
+static inline void *rb_init(struct rb *rb, uint32_t type, uint32_t fixed_len,
+			    uint64_t seq)
+{
+	struct vigil_event *ev = rb_event(rb);
+
+	memset(rb->buf, 0, sizeof(rb->buf));
+	ev->version = VIGIL_EVENT_VERSION;
+	ev->hdr_len = fixed_len;
+	ev->type = type;
+	ev->seq = seq;
+	ev->time_ns = 1000 + seq;
+	rb->len = (fixed_len + 7) & ~7U;
+	ev->len = rb->len;
+	return ev;
+}
+
+static inline void rb_field(struct rb *rb, uint16_t type, uint16_t flags,
+			    const void *data, uint32_t len)
+{
+	struct vigil_field f = { .type = type, .flags = flags,
+				 .len = sizeof(f) + len };
+
+	memcpy(rb->buf + rb->len, &f, sizeof(f));
+	memcpy(rb->buf + rb->len + sizeof(f), data, len);
+	rb->len += (f.len + 7) & ~7U;
+	rb_event(rb)->len = rb->len;
+}
+
+static inline void rb_str(struct rb *rb, uint16_t type, const char *s)
+{
+	rb_field(rb, type, 0, s, strlen(s) + 1);
+}
+
+/* An exec record of /bin/ls -l by pid 42, uid 1000. */
+static inline void rb_exec_ls(struct rb *rb)
+{
+	struct vigil_exec_event *ex;
+
+	ex = rb_init(rb, VIGIL_EVENT_EXEC, sizeof(*ex), 7);
+	ex->proc.pid = 42;
+	ex->proc.tgid = 42;
+	ex->proc.ppid = 1;
+	ex->proc.uid = 1000;
+	ex->proc.gid = 100;
+	ex->proc.euid = 1000;
+	ex->proc.egid = 100;
+	ex->proc.start_ns = 555;
+	ex->old_pid = 42;
+	ex->argc = 2;
+	rb_str(rb, VIGIL_FIELD_EXE, "/usr/bin/ls");
+	rb_str(rb, VIGIL_FIELD_FILENAME, "/bin/ls");
+	rb_field(rb, VIGIL_FIELD_ARGV, 0, "ls\0-l", 6);
+}
+
+#endif /* VIGIL_RECORD_BUILDER_H */

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vigild's output lines, exactly as Documentation/vigild.rst gives them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "event.h"
+#include "format.h"
+#include "record_builder.h"
+
+static struct rb rb;
+
+static char *format(enum vigild_format fmt)
+{
+	struct vigil_event_view v;
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	assert_int_equal(0, vigil_event_decode(rb.buf, rb.len, &v));
+	vigild_print_event(f, fmt, &v);
+	fclose(f);
+	return out;
+}
+
+#define PROC_42 "\"pid\":42,\"tgid\":42,\"ppid\":1,\"uid\":1000,\"gid\":100," \
+		"\"euid\":1000,\"egid\":100,\"start_ns\":555"
+
+static void exec_json(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_exec_ls(&rb);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_string_equal("{\"seq\":7,\"time_ns\":1007,\"event\":\"exec\","
+			    PROC_42 ",\"old_pid\":42,\"argc\":2,"
+			    "\"exe\":\"/usr/bin/ls\",\"filename\":\"/bin/ls\","
+			    "\"argv\":[\"ls\",\"-l\"]}\n", line);
+	free(line);
+}
+
+static void exec_json_flags(void **state)
+{
+	struct vigil_exec_event *ex;
+	char *line;
+
+	(void)state;
+	ex = rb_init(&rb, VIGIL_EVENT_EXEC, sizeof(*ex), 1);
+	rb_event(&rb)->flags = VIGIL_EVENT_F_TRUNCATED;
+	rb_field(&rb, VIGIL_FIELD_EXE,
+		 VIGIL_FIELD_F_TRUNCATED | VIGIL_FIELD_F_UNAVAILABLE, "", 1);
+	rb_field(&rb, VIGIL_FIELD_ARGV, VIGIL_FIELD_F_TRUNCATED, "a\0b", 4);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, ",\"truncated\":true,"));
+	assert_non_null(strstr(line, "\"exe\":\"\",\"exe_unavailable\":true,\"exe_truncated\":true"));
+	assert_non_null(strstr(line, "\"filename\":null,\"filename_unavailable\":true"));
+	assert_non_null(strstr(line, "\"argv\":[\"a\",\"b\"],\"argv_truncated\":true}"));
+	free(line);
+}
+
+static void fork_json(void **state)
+{
+	struct vigil_fork_event *fk;
+	char *line;
+
+	(void)state;
+	fk = rb_init(&rb, VIGIL_EVENT_FORK, sizeof(*fk), 3);
+	fk->parent.pid = 42;
+	fk->child_pid = 43;
+	fk->child_tgid = 43;
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"event\":\"fork\",\"pid\":42,"));
+	assert_non_null(strstr(line, ",\"child_pid\":43,\"child_tgid\":43}\n"));
+	free(line);
+}
+
+static void exit_json_status_and_signal(void **state)
+{
+	struct vigil_exit_event *ex;
+	char *line;
+
+	(void)state;
+	ex = rb_init(&rb, VIGIL_EVENT_EXIT, sizeof(*ex), 4);
+	ex->exit_code = 3 << 8;
+	ex->flags = VIGIL_EXIT_F_PROCESS;
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"exit_code\":768,\"status\":3,\"process_exit\":true}"));
+	free(line);
+
+	ex->exit_code = 9;
+	ex->flags = 0;
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"exit_code\":9,\"signal\":9,\"process_exit\":false}"));
+	free(line);
+
+	ex->exit_code = 0x80 | 11;
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"signal\":11,\"core_dumped\":true"));
+	free(line);
+}
+
+static void unknown_json(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_init(&rb, 77, sizeof(struct vigil_event), 9);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_string_equal("{\"seq\":9,\"time_ns\":1009,\"event\":\"unknown\",\"type\":77}\n",
+			    line);
+	free(line);
+}
+
+static void exec_text(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_exec_ls(&rb);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("exec  pid=42     uid=1000  ppid=1      /usr/bin/ls : ls -l\n",
+			    line);
+	free(line);
+}
+
+static void exit_text(void **state)
+{
+	struct vigil_exit_event *ex;
+	char *line;
+
+	(void)state;
+	ex = rb_init(&rb, VIGIL_EVENT_EXIT, sizeof(*ex), 4);
+	ex->proc.tgid = 42;
+	ex->exit_code = 3 << 8;
+	ex->flags = VIGIL_EXIT_F_PROCESS;
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("exit  pid=42     uid=0     status=3\n", line);
+	free(line);
+	ex->exit_code = 9;
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("exit  pid=42     uid=0     signal=9\n", line);
+	free(line);
+	/* A thread's exit is left out of the text format. */
+	ex->flags = 0;
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("", line);
+	free(line);
+}
+
+static void drops_line(void **state)
+{
+	struct vigil_ring_producer c = { .produced = 10 };
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	(void)state;
+	c.dropped[VIGIL_DROP_RING_FULL] = 4;
+	vigild_print_drops(f, VIGILD_FORMAT_JSON, 6, &c);
+	fclose(f);
+	assert_string_equal("{\"event\":\"drops\",\"produced\":10,\"delivered\":6,"
+			    "\"ring_full\":4,\"nested\":0,\"discarded\":0}\n", out);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exec_json),
+		cmocka_unit_test(exec_json_flags),
+		cmocka_unit_test(fork_json),
+		cmocka_unit_test(exit_json_status_and_signal),
+		cmocka_unit_test(unknown_json),
+		cmocka_unit_test(exec_text),
+		cmocka_unit_test(exit_text),
+		cmocka_unit_test(drops_line),
+	};
+
+	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+}
