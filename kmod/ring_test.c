@@ -23,6 +23,7 @@ static struct vigil_ring_hdr *test_hdr_of(void *rec)
 
 static unsigned long test_prod(struct vigil_ring *ring)
 {
+	/* Pairs with the store-release in vigil_ring_reserve(), as a broker. */
 	return smp_load_acquire(&ring->producer->pos);
 }
 
@@ -39,6 +40,7 @@ static unsigned int test_consume(struct vigil_ring *ring)
 	unsigned int n = 0;
 
 	while (cons < prod) {
+		/* Pairs with the xchg() of vigil_ring_finish(), as a broker. */
 		u32 len = smp_load_acquire(&vigil_ring_hdr_at(ring, cons)->len);
 
 		if (len & VIGIL_RING_BUSY)
@@ -47,6 +49,7 @@ static unsigned int test_consume(struct vigil_ring *ring)
 			n++;
 		cons += VIGIL_RING_RECORD_SIZE(len);
 	}
+	/* Pairs with the load-acquire in vigil_ring_reserve(), as a broker. */
 	smp_store_release(&ring->consumer->pos, cons);
 	return n;
 }
@@ -182,6 +185,7 @@ static void vigil_ring_test_busy_record_is_not_overwritten(struct kunit *test)
 
 	busy = vigil_ring_reserve(ring, 8);
 	KUNIT_ASSERT_NOT_NULL(test, busy);
+	/* Pairs with the load-acquire in vigil_ring_reserve(), as a broker. */
 	smp_store_release(&ring->consumer->pos, test_prod(ring));
 
 	while ((rec = vigil_ring_reserve(ring, 1000)))

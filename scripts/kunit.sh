@@ -14,25 +14,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
 
 result_file=${1:-}
-tarball=/usr/src/linux-source-6.12.tar.xz
-src=$VIGIL_CACHE/linux-source-6.12
+src=$("$repo/scripts/kernel-source.sh")
 build=$VIGIL_CACHE/kunit-build
 log=$repo/build/kunit.log
-
-# Unpack the source once per version of the Debian package.
-prepare_source() {
-	local version stamp=$src/.vigil-source-version
-
-	version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then
-		return
-	fi
-	note "unpacking linux-source-6.12 $version into $src"
-	rm -rf "$src" "$build"
-	mkdir -p "$VIGIL_CACHE"
-	tar -C "$VIGIL_CACHE" -xf "$tarball"
-	echo "$version" >"$stamp"
-}
 
 # Make kmod/ a driver of the tree: one Kconfig line, one Makefile line.
 link_kmod() {
@@ -68,7 +52,6 @@ count_results() {
 	[ "$failed" -eq 0 ]
 }
 
-prepare_source
 link_kmod
 mkdir -p "$repo/build"
 note "KUnit on UML (log: $log)"

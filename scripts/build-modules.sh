@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build vigil.ko for each supported kernel whose headers are installed
+# (or those listed in VIGIL_KERNELS), into build/kmod/<release>/; or for
+# the tree named by KDIR= alone, into build/kmod/custom/.  Extra arguments
+# go to kbuild (W=1, C=2, ...).
+# Prints the log; exits non-zero if a build fails.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
+
+# build_one KDIR OUTDIR [KBUILD ARGS]: kbuild builds in the module's
+# directory, so each kernel gets its own copy of kmod/.
+build_one() {
+	local kdir=$1 out=$2
+
+	shift 2
+	mkdir -p "$out"
+	cp -a "$repo/kmod/." "$out/"
+	make -C "$kdir" M="$out" "$@" modules
+}
+
+if [ -n "${KDIR:-}" ]; then
+	[ -d "$KDIR" ] || die "KDIR=$KDIR: no such kernel tree"
+	build_one "$KDIR" "$repo/build/kmod/custom" "$@"
+	exit
+fi
+kernels=${VIGIL_KERNELS:-$(vigil_kernels)}
+[ -n "$kernels" ] || die "no supported kernel headers: run 'make deps' or set KDIR="
+for kver in $kernels; do
+	build_one "/usr/src/linux-headers-$kver" "$repo/build/kmod/$kver" "$@"
+done
