@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process events: a child the test spawns produces fork, exec and exit
+ * records with the right fields; threads, signals, credentials, scripts,
+ * long argument lists; drop accounting; and poll(2) wake-ups.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "vigil_test.h"
+
+#define WAIT_MS 5000
+
+FIXTURE(proc) {
+	struct vigil_shim shim;
+	struct vt_log log;
+};
+
+FIXTURE_SETUP(proc)
+{
+	ASSERT_EQ(0, vt_connect(&self->shim));
+}
+
+FIXTURE_TEARDOWN(proc)
+{
+	vt_log_free(&self->log);
+	vigil_shim_close(&self->shim);
+}
+
+static const struct vigil_event_view *wait_event(struct __test_metadata *_metadata,
+						 FIXTURE_DATA(proc) *self,
+						 uint32_t type, pid_t pid)
+{
+	const struct vt_event *e = vt_wait(&self->shim, &self->log, type, pid,
+					   WAIT_MS);
+
+	if (!e)
+		TH_LOG("no %s record for pid %d", vigil_event_type_name(type), pid);
+	return e ? &e->v : NULL;
+}
+
+TEST_F(proc, child_produces_fork_exec_exit)
+{
+	char *argv[] = { "vigil_child", "exit", "7", NULL };
+	const struct vigil_event_view *fork_ev, *exec_ev, *exit_ev;
+	uint64_t before = vt_now_ns(), after;
+	pid_t child;
+
+	child = vt_spawn(VT_CHILD, argv);
+	ASSERT_LT(0, child);
+	ASSERT_EQ(7 << 8, vt_reap(child));
+	after = vt_now_ns();
+
+	fork_ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, child);
+	exec_ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	exit_ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, child);
+	ASSERT_NE(NULL, fork_ev);
+	ASSERT_NE(NULL, exec_ev);
+	ASSERT_NE(NULL, exit_ev);
+
+	/* fork: the parent is this test, the child the new process. */
+	EXPECT_EQ(getpid(), fork_ev->fixed.fork.parent.pid);
+	EXPECT_EQ(getpid(), fork_ev->fixed.fork.parent.tgid);
+	EXPECT_EQ(getppid(), fork_ev->fixed.fork.parent.ppid);
+	EXPECT_EQ(getuid(), fork_ev->fixed.fork.parent.uid);
+	EXPECT_EQ(getgid(), fork_ev->fixed.fork.parent.gid);
+	EXPECT_EQ(child, fork_ev->fixed.fork.child_tgid);
+
+	/* exec: ids, credentials, paths and arguments. */
+	EXPECT_EQ(child, exec_ev->fixed.exec.proc.pid);
+	EXPECT_EQ(child, exec_ev->fixed.exec.proc.tgid);
+	EXPECT_EQ(getpid(), exec_ev->fixed.exec.proc.ppid);
+	EXPECT_EQ(getuid(), exec_ev->fixed.exec.proc.euid);
+	EXPECT_EQ(child, exec_ev->fixed.exec.old_pid);
+	EXPECT_EQ(3, exec_ev->fixed.exec.argc);
+	ASSERT_NE(NULL, exec_ev->exe.data);
+	EXPECT_STREQ(VT_CHILD, exec_ev->exe.data);
+	EXPECT_STREQ(VT_CHILD, exec_ev->filename.data);
+	EXPECT_STREQ("vigil_child", vt_argv(exec_ev, 0));
+	EXPECT_STREQ("exit", vt_argv(exec_ev, 1));
+	EXPECT_STREQ("7", vt_argv(exec_ev, 2));
+	EXPECT_EQ(NULL, vt_argv(exec_ev, 3));
+	EXPECT_EQ(0, exec_ev->argv.flags);
+	EXPECT_EQ(0, exec_ev->flags);
+
+	/* exit: the wait status, and the whole process is gone. */
+	EXPECT_EQ(7 << 8, exit_ev->fixed.exit.exit_code);
+	EXPECT_TRUE(exit_ev->fixed.exit.flags & VIGIL_EXIT_F_PROCESS);
+	EXPECT_EQ(exec_ev->fixed.exec.proc.start_ns,
+		  exit_ev->fixed.exit.proc.start_ns);
+
+	/* In order, in time. */
+	EXPECT_LT(fork_ev->seq, exec_ev->seq);
+	EXPECT_LT(exec_ev->seq, exit_ev->seq);
+	EXPECT_LE(before, fork_ev->time_ns);
+	EXPECT_LE(fork_ev->time_ns, exec_ev->time_ns);
+	EXPECT_LE(exit_ev->time_ns, after);
+	EXPECT_EQ(0, self->log.malformed);
+}
+
+TEST_F(proc, exec_carries_new_credentials)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	const struct vigil_event_view *ev;
+	pid_t child = fork();
+
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		if (setgid(1234) || setuid(4321))
+			_exit(126);
+		execv(VT_CHILD, argv);
+		_exit(127);
+	}
+	ASSERT_EQ(0, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(4321, ev->fixed.exec.proc.uid);
+	EXPECT_EQ(4321, ev->fixed.exec.proc.euid);
+	EXPECT_EQ(1234, ev->fixed.exec.proc.gid);
+	EXPECT_EQ(1234, ev->fixed.exec.proc.egid);
+}
+
+TEST_F(proc, exit_by_signal_has_the_signal)
+{
+	char *argv[] = { "vigil_child", "sleep", NULL };
+	const struct vigil_event_view *ev;
+	pid_t child = vt_spawn(VT_CHILD, argv);
+
+	ASSERT_LT(0, child);
+	ASSERT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+	kill(child, SIGKILL);
+	ASSERT_EQ(SIGKILL, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, child);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(SIGKILL, ev->fixed.exit.exit_code);
+	EXPECT_TRUE(ev->fixed.exit.flags & VIGIL_EXIT_F_PROCESS);
+}
+
+TEST_F(proc, long_argv_is_truncated_and_flagged)
+{
+	enum { NARGS = 100, ARGLEN = 49 };
+	char *argv[NARGS + 2];
+	const struct vigil_event_view *ev;
+	pid_t child;
+	int i;
+
+	argv[0] = "vigil_child";
+	for (i = 1; i <= NARGS; i++) {
+		argv[i] = malloc(ARGLEN + 1);
+		ASSERT_NE(NULL, argv[i]);
+		memset(argv[i], 'a' + i % 26, ARGLEN);
+		argv[i][ARGLEN] = '\0';
+	}
+	argv[NARGS + 1] = NULL;
+	child = vt_spawn(VT_CHILD, argv);
+	ASSERT_EQ(0, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	/* argc tells the whole story; argv stops at its bound, NUL-ended. */
+	EXPECT_EQ(NARGS + 1, ev->fixed.exec.argc);
+	EXPECT_EQ(VIGIL_ARGV_MAX, ev->argv.len);
+	EXPECT_EQ('\0', ev->argv.data[ev->argv.len - 1]);
+	EXPECT_TRUE(ev->argv.flags & VIGIL_FIELD_F_TRUNCATED);
+	EXPECT_TRUE(ev->flags & VIGIL_EVENT_F_TRUNCATED);
+	EXPECT_STREQ("vigil_child", vt_argv(ev, 0));
+	EXPECT_STREQ(argv[1], vt_argv(ev, 1));
+	for (i = 1; i <= NARGS; i++)
+		free(argv[i]);
+}
+
+TEST_F(proc, script_exec_names_interpreter_and_script)
+{
+	const char *script = "/tmp/vigil_script_test.sh";
+	char *argv[] = { "vigil_script_test.sh", "one", NULL };
+	const struct vigil_event_view *ev;
+	char exe[256];
+	ssize_t n;
+	pid_t child;
+	FILE *f;
+
+	f = fopen(script, "w");
+	ASSERT_NE(NULL, f);
+	fputs("#!/bin/sh\nexit 0\n", f);
+	fclose(f);
+	ASSERT_EQ(0, chmod(script, 0755));
+	n = readlink("/bin/sh", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+
+	child = vt_spawn(script, argv);
+	ASSERT_EQ(0, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	/* exe is what runs (the interpreter), filename what was asked for. */
+	EXPECT_NE(NULL, strstr(ev->exe.data, "busybox"));
+	EXPECT_STREQ(script, ev->filename.data);
+	EXPECT_STREQ("/bin/sh", vt_argv(ev, 0));
+	EXPECT_STREQ(script, vt_argv(ev, 1));
+	EXPECT_STREQ("one", vt_argv(ev, 2));
+	unlink(script);
+}
+
+static void *thread_main(void *arg)
+{
+	*(pid_t *)arg = syscall(SYS_gettid);
+	return NULL;
+}
+
+TEST_F(proc, thread_has_fork_and_exit_records)
+{
+	const struct vigil_event_view *fork_ev, *exit_ev;
+	pthread_t thread;
+	pid_t tid = 0;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, thread_main, &tid));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_LT(0, tid);
+
+	fork_ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, tid);
+	exit_ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, tid);
+	ASSERT_NE(NULL, fork_ev);
+	ASSERT_NE(NULL, exit_ev);
+	EXPECT_EQ(getpid(), fork_ev->fixed.fork.child_tgid);
+	EXPECT_EQ(getpid(), exit_ev->fixed.exit.proc.tgid);
+	/* A thread's exit is not the process's. */
+	EXPECT_FALSE(exit_ev->fixed.exit.flags & VIGIL_EXIT_F_PROCESS);
+}
+
+TEST_F(proc, poll_wakes_the_broker)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	struct pollfd pfd = { .fd = self->shim.fd, .events = POLLIN };
+	pid_t child;
+
+	vt_drain(&self->shim, &self->log);
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		usleep(200 * 1000);
+		execv(VT_CHILD, argv);
+		_exit(127);
+	}
+	/* The fork record was written before fork() returned. */
+	EXPECT_EQ(1, poll(&pfd, 1, WAIT_MS));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	vt_drain(&self->shim, &self->log);
+	/* Drained, then woken again by the exec. */
+	pfd.revents = 0;
+	EXPECT_EQ(1, poll(&pfd, 1, WAIT_MS));
+	EXPECT_EQ(0, vt_reap(child));
+	EXPECT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+}
+
+TEST_F(proc, each_session_starts_at_seq_1)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	const struct vigil_event_view *ev;
+	pid_t child;
+
+	vigil_shim_close(&self->shim);
+	ASSERT_EQ(0, vt_connect(&self->shim));
+	child = vt_spawn(VT_CHILD, argv);
+	ASSERT_EQ(0, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, child);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(1, ev->seq);
+}
+
+/* produced == delivered + dropped, with a small ring nobody reads. */
+FIXTURE(small_ring) {
+	char old_size[64];
+};
+
+FIXTURE_SETUP(small_ring)
+{
+	ASSERT_EQ(0, vt_param_read("ring_size", self->old_size,
+				   sizeof(self->old_size)));
+	ASSERT_EQ(0, vt_param_write("ring_size", "64K"));
+}
+
+FIXTURE_TEARDOWN(small_ring)
+{
+	vt_param_write("ring_size", self->old_size);
+}
+
+TEST_F(small_ring, overflow_is_counted_and_nothing_is_lost_silently)
+{
+	struct vigil_ring_producer snap;
+	struct vigil_shim shim;
+	struct vt_log log = {};
+	uint64_t dropped, max_seq = 0;
+	size_t i;
+	int n;
+
+	ASSERT_EQ(0, vt_connect(&shim));
+	EXPECT_EQ(64 << 10, shim.hs.ring_data_size);
+	for (n = 0; n < 800; n++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		ASSERT_EQ(0, vt_reap(pid));
+	}
+	ASSERT_LE(0, vt_drain(&shim, &log));
+	vigil_ring_counters(shim.producer, &snap);
+	dropped = vigil_ring_dropped(&snap);
+	EXPECT_LT(0, snap.dropped[VIGIL_DROP_RING_FULL]);
+	EXPECT_EQ(0, snap.dropped[VIGIL_DROP_NESTED]);
+	EXPECT_EQ(1600, snap.produced);
+	EXPECT_EQ(snap.produced, log.n + dropped);
+	for (i = 0; i < log.n; i++)
+		if (log.ev[i].v.seq > max_seq)
+			max_seq = log.ev[i].v.seq;
+	EXPECT_LE(max_seq, snap.produced);
+	TH_LOG("produced %llu, delivered %zu, dropped %llu",
+	       (unsigned long long)snap.produced, log.n,
+	       (unsigned long long)dropped);
+	vt_log_free(&log);
+	vigil_shim_close(&shim);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# A minimal TAP producer for the shell selftests, in the kselftest format.
+# Each test is a function; run_test NAME runs it in a subshell.
+
+tap_n=0
+tap_failed=0
+
+tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+
+run_test() {
+	local name=$1 out
+	tap_n=$((tap_n + 1))
+	if out=$( ("$name") 2>&1 ); then
+		echo "ok $tap_n $name"
+	else
+		printf '%s\n' "$out" | sed 's/^/# /'
+		echo "not ok $tap_n $name"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+tap_done() { [ "$tap_failed" -eq 0 ]; }
+
+# fail MESSAGE: end the current test as failed.
+fail() { echo "FAIL: $*"; exit 1; }

@@ -1,0 +1,137 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vigild, the broker, end to end: its JSON lines for a real command, a clean
+# stop on SIGTERM and SIGINT, its messages and exit codes for an ABI
+# mismatch, a busy device and a bad command line, and drop reports.
+. "$(dirname "$0")/tap.sh"
+
+VIGILD=/vigil/bin/vigild
+VIGILD_ABI2=/vigil/bin/vigild-abi2
+CHILD=/vigil/bin/vigil_child
+T=/tmp/vigild_test
+
+# start_vigild [ARGS]: run vigild in the background, wait until connected.
+start_vigild() {
+	rm -f $T.out $T.err
+	$VIGILD "$@" >$T.out 2>$T.err &
+	vigild_pid=$!
+	for _ in $(seq 500); do
+		grep -q connected $T.err 2>/dev/null && return 0
+		sleep 0.02
+	done
+	fail "vigild did not connect: $(cat $T.err)"
+}
+
+# stop_vigild SIGNAL: stop it, expect exit status 0.
+stop_vigild() {
+	kill -"$1" "$vigild_pid"
+	wait "$vigild_pid" || fail "vigild exited with status $? on SIG$1"
+}
+
+test_json_lines_for_a_command() {
+	start_vigild
+	$CHILD exit 5
+	stop_vigild TERM
+	grep '"event":"exec"' $T.out | grep -q "\"exe\":\"$CHILD\"" ||
+		fail "no exec line for $CHILD"
+	grep -q "\"argv\":\[\"$CHILD\",\"exit\",\"5\"\]" $T.out ||
+		fail "argv not as given"
+	grep '"event":"exit"' $T.out | grep -q '"status":5' ||
+		fail "no exit line with status 5"
+	grep -q '"event":"fork"' $T.out || fail "no fork line"
+	# Every line is one object.
+	grep -vq '^{.*}$' $T.out && fail "a line is not an object"
+	return 0
+}
+
+test_stops_cleanly_on_sigint() {
+	start_vigild
+	stop_vigild INT
+	grep -q 'stopped: .* events delivered, 0 dropped' $T.err ||
+		fail "no summary: $(cat $T.err)"
+	# The device is free again.
+	start_vigild
+	stop_vigild TERM
+}
+
+test_text_format() {
+	start_vigild --format text
+	$CHILD exit 0
+	stop_vigild TERM
+	grep -q "^exec .*$CHILD : $CHILD exit 0" $T.out || fail "no text exec line: $(cat $T.out)"
+}
+
+test_abi_mismatch_is_refused_clearly() {
+	rc=0
+	$VIGILD_ABI2 >$T.out 2>$T.err || rc=$?
+	[ "$rc" -eq 3 ] || fail "exit status $rc, expected 3"
+	grep -q 'the shim speaks ABI 1\.0, this broker speaks ABI 2\.0' $T.err ||
+		fail "unclear message: $(cat $T.err)"
+	dmesg | grep -q 'broker built for ABI 2.0 refused: this shim speaks ABI 1.0' ||
+		fail "no kernel log line"
+}
+
+test_busy_device_is_explained() {
+	start_vigild
+	rc=0
+	$VIGILD >/dev/null 2>$T.err2 || rc=$?
+	stop_vigild TERM
+	[ "$rc" -eq 1 ] || fail "exit status $rc, expected 1"
+	grep -q 'busy: another broker is connected' $T.err2 ||
+		fail "unclear message: $(cat $T.err2)"
+}
+
+test_bad_command_line_is_exit_2() {
+	rc=0
+	$VIGILD --bogus >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "--bogus: exit status $rc"
+	grep -q usage $T.err || fail "no usage"
+	rc=0
+	$VIGILD --format yaml >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "--format yaml: exit status $rc"
+	grep -q "unknown format 'yaml'" $T.err || fail "unclear message"
+	rc=0
+	$VIGILD extra >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "extra argument: exit status $rc"
+	rc=0
+	$VIGILD --device /nonexistent >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 1 ] || fail "missing device: exit status $rc"
+	grep -q 'cannot open /nonexistent' $T.err || fail "unclear message"
+}
+
+test_drops_are_reported() {
+	old=$(cat /sys/module/vigil/parameters/ring_size)
+	echo 64K >/sys/module/vigil/parameters/ring_size
+	start_vigild
+	kill -STOP "$vigild_pid"
+	for _ in $(seq 600); do $CHILD exit 0; done
+	kill -CONT "$vigild_pid"
+	stop_vigild TERM
+	echo "$old" >/sys/module/vigil/parameters/ring_size
+	line=$(grep '"event":"drops"' $T.out | tail -n 1)
+	[ -n "$line" ] || fail "no drops line"
+	full=$(echo "$line" | sed 's/.*"ring_full":\([0-9]*\).*/\1/')
+	[ "$full" -gt 0 ] || fail "ring_full is $full"
+	grep -q "stopped: .* dropped (ring_full=$full" $T.err ||
+		fail "summary does not match: $(cat $T.err)"
+	# Every event is delivered or counted as dropped, exactly.
+	summary=$(grep stopped: $T.err)
+	delivered=$(echo "$summary" | sed 's/.*stopped: \([0-9]*\) events.*/\1/')
+	dropped=$(echo "$summary" | sed 's/.*delivered, \([0-9]*\) dropped.*/\1/')
+	produced=$(echo "$summary" | sed 's/.* of \([0-9]*\) produced.*/\1/')
+	[ "$((delivered + dropped))" -eq "$produced" ] ||
+		fail "delivered $delivered + dropped $dropped != produced $produced"
+	[ "$(grep -c '"seq"' $T.out)" -eq "$delivered" ] ||
+		fail "$delivered delivered but $(grep -c '"seq"' $T.out) lines"
+}
+
+tap_plan 7
+run_test test_json_lines_for_a_command
+run_test test_stops_cleanly_on_sigint
+run_test test_text_format
+run_test test_abi_mismatch_is_refused_clearly
+run_test test_busy_device_is_explained
+run_test test_bad_command_line_is_exit_2
+run_test test_drops_are_reported
+tap_done

@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo, in the VM: the shim is loaded, vigild connects, a few commands
+# run, and the events they produced are shown.
+
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+say "vigil demo on Linux $(uname -r) (Debian's own kernel, under QEMU)"
+dmesg | grep 'vigil: ABI'
+run ls -l /dev/vigil
+
+say "Starting the broker: vigild --format text"
+vigild --format text >/tmp/events.txt 2>/tmp/vigild.err &
+vigild=$!
+while ! grep -q connected /tmp/vigild.err 2>/dev/null; do sleep 0.1; done
+cat /tmp/vigild.err
+
+say "Running a few commands"
+run ls /vigil/bin
+run sh -c 'echo "hello from pid $$"; exit 3'
+run cat /proc/sys/kernel/ostype
+run /vigil/bin/vigil_child args with "three arguments"
+
+kill -INT $vigild
+wait $vigild
+
+say "What vigild saw (leaving out this script's own look at vigild's log)"
+grep -v vigild.err /tmp/events.txt
+tail -n 1 /tmp/vigild.err
+
+say "The same kind of record as vigild's default JSON output"
+vigild >/tmp/events.json 2>/dev/null &
+vigild=$!
+sleep 0.5
+/vigil/bin/vigil_child args --json
+kill -INT $vigild
+wait $vigild
+grep '"event":"exec"' /tmp/events.json | grep vigil_child

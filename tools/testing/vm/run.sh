@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel and an initramfs under QEMU (software emulation: there is
+# no KVM here) and wait for the success token.
+#
+#   run.sh --kernel VMLINUZ --initramfs FILE --mode test|demo|bench|shell
+#          [--out DIR] [--timeout SECONDS] [--append ARGS] [--icount]
+#
+# --icount ties the guest's clock to the instructions it executes, so that
+# time measured in the guest depends little on the host's load.
+#
+# The console (kernel log) goes to DIR/console.log, the second serial port
+# (test output) to DIR/results.log; in demo and shell modes the console is
+# this terminal.  A boot that hangs or panics is killed at the timeout and
+# reported as a failure; the console log stays for a post-mortem.
+set -euo pipefail
+
+kernel= initramfs= mode=test out=. timeout=600 append= accel=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--initramfs) initramfs=$2; shift 2 ;;
+	--mode) mode=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--icount) accel=(-icount shift=4,sleep=off); shift ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ -f "$kernel" ] && [ -f "$initramfs" ] || {
+	echo "run.sh: --kernel and --initramfs must name files" >&2
+	exit 2
+}
+mkdir -p "$out"
+: >"$out/results.log"
+
+cmdline="console=ttyS0 panic=-1 vigil_mode=$mode $append"
+serial=(-serial "file:$out/console.log" -serial "file:$out/results.log")
+case $mode in
+demo | shell)
+	cmdline+=" quiet loglevel=1"
+	serial=(-serial stdio -serial "file:$out/results.log")
+	;;
+esac
+
+status=0
+timeout -k 5 "$timeout" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp 2 -m 1G \
+	-nodefaults -no-user-config -display none -no-reboot \
+	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" "${accel[@]}" \
+	"${serial[@]}" || status=$?
+
+if ! grep -q '^VIGIL-VM-DONE' "$out/results.log"; then
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		echo "run.sh: the VM did not finish within ${timeout}s: killed" >&2
+	else
+		echo "run.sh: the VM stopped before finishing (QEMU status $status)" >&2
+	fi
+	[ -f "$out/console.log" ] && {
+		echo "run.sh: last lines of $out/console.log:" >&2
+		tail -n 30 "$out/console.log" >&2
+	}
+	exit 1
+fi
