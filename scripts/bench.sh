@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: boot each supported kernel (or those given) in QEMU and run
+# vigil_bench there; print its tables.  Figures within one table come from
+# one boot; compare ratios, not absolute numbers, which depend on the
+# host and on software emulation.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/lib.sh"
+
+for kver in ${*:-$(vigil_kernels)}; do
+	dir=$repo/build/vm/$kver
+	mkdir -p "$dir"
+	VIGIL_KERNELS=$kver "$repo/scripts/build-modules.sh" >"$dir/build.log" 2>&1 ||
+		{ cat "$dir/build.log"; die "the module did not build"; }
+	"$repo/scripts/vm-image.sh" "$kver" "$dir/bench.cpio.gz"
+	note "benchmark on $kver"
+	"$repo/tools/testing/vm/run.sh" --kernel "$VIGIL_CACHE/kernels/$kver/vmlinuz" \
+		--initramfs "$dir/bench.cpio.gz" --mode bench --out "$dir/bench" \
+		--timeout 1800 ${VIGIL_BENCH_ICOUNT:+--icount}
+	echo "Linux $kver, QEMU TCG, 2 vCPUs"
+	grep -v '^VIGIL-VM-DONE' "$dir/bench/results.log"
+done
