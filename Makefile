@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vigil.  The two commands that matter:
+#
+#   make demo     boot a VM with the shim and vigild, and watch events
+#   make check    run every test lane; ends with "N passed, N failed"
+#
+# Both install what they need (Debian packages, Debian's kernel images).
+# Other targets:
+#
+#   make              vigil.ko for every supported kernel, and vigild
+#   make modules      vigil.ko; KDIR=/path/to/kernel/build picks one tree
+#   make vigild       the broker, in build/ubroker/
+#   make deps         install the dependencies only
+#   make buildtest    build lane: W=1, sparse, checkpatch, ABI check
+#   make kunit        KUnit lane (UML, KASAN, lockdep)
+#   make unittest     user-space unit tests (ASan, UBSan)
+#   make fuzz         each fuzzer for FUZZ_SECONDS (default 60)
+#   make vmtest       selftests in QEMU on Debian's 6.1 and 6.12 kernels
+#   make bench        benchmarks in the VM; prints tables
+#   make abi-update   record the ABI header after a version bump
+#   make clean
+
+export KDIR
+
+.PHONY: all modules vigild deps check demo buildtest kunit unittest fuzz \
+	vmtest bench abi-update clean
+
+all: modules vigild
+
+modules:
+	scripts/build-modules.sh
+
+vigild:
+	$(MAKE) -C ubroker all
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+buildtest: deps
+	scripts/buildtest.sh
+
+kunit: deps
+	scripts/kunit.sh
+
+unittest: deps
+	scripts/unittest.sh
+
+fuzz: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz.sh
+
+vmtest: deps
+	scripts/vmtest.sh
+
+bench: deps
+	scripts/bench.sh
+
+abi-update:
+	scripts/abi-check.sh --update
+
+clean:
+	rm -rf build
