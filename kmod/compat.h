@@ -9,10 +9,19 @@
 #define _VIGIL_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/ptrace.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "vigil supports Linux 6.1 and later"
+#endif
+
+/*
+ * Hooks build records with preemption disabled, and d_path() may take
+ * sleeping locks on PREEMPT_RT.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "vigil does not support PREEMPT_RT kernels"
 #endif
 
 /* vm_flags became read-only, behind helpers, in 6.3. */
@@ -22,6 +31,16 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 {
 	vma->vm_flags &= ~flags;
 }
+#endif
+
+/*
+ * The n-th argument of a probed function, in a kprobe pre-handler.  UML,
+ * where only the KUnit suites run, has no kprobes and no such accessor.
+ */
+#ifdef CONFIG_HAVE_REGS_AND_STACK_ACCESS_API
+#define vigil_kprobe_arg(regs, n)	regs_get_kernel_argument(regs, n)
+#else
+#define vigil_kprobe_arg(regs, n)	((void)(regs), (void)(n), 0UL)
 #endif
 
 #endif /* _VIGIL_COMPAT_H */

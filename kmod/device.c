@@ -4,7 +4,7 @@
  *
  * An open file is a broker session.  The file operations hold a reference
  * on the module (.owner), so the module cannot be unloaded while a broker
- * has the device open or mapped: rmmod then fails with EBUSY.
+ * has the device open or mapped: delete_module() then fails with EAGAIN.
  */
 
 #include <linux/fs.h>
@@ -19,7 +19,13 @@
 
 static int vigil_dev_open(struct inode *inode, struct file *file)
 {
-	struct vigil_session *s = vigil_session_open();
+	struct vigil_session *s;
+
+	/* The broker reads the ring and writes its consumer page. */
+	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
+	    (FMODE_READ | FMODE_WRITE))
+		return -EINVAL;
+	s = vigil_session_open();
 
 	if (IS_ERR(s))
 		return PTR_ERR(s);
@@ -48,13 +54,16 @@ static int vigil_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	return vigil_ring_mmap(s->ring, vma);
 }
 
+/*
+ * The wait queue is registered even before the handshake: an epoll set up
+ * then must still be woken by the records that come after it.
+ */
 static __poll_t vigil_dev_poll(struct file *file, poll_table *wait)
 {
 	struct vigil_session *s = file->private_data;
+	__poll_t mask = vigil_ring_poll(s->ring, file, wait);
 
-	if (!vigil_session_connected(s))
-		return EPOLLERR;
-	return vigil_ring_poll(s->ring, file, wait);
+	return vigil_session_connected(s) ? mask : EPOLLERR;
 }
 
 static const struct file_operations vigil_fops = {

@@ -20,6 +20,7 @@
 
 #include "emit.h"
 #include "ring.h"
+#include "session.h"
 
 /* Task, soft interrupt, hard interrupt: one level each. */
 #define VIGIL_SCRATCH_LEVELS	3
@@ -31,8 +32,8 @@ struct vigil_scratch {
 
 static DEFINE_PER_CPU(struct vigil_scratch, vigil_scratch);
 
-/* The connected broker's ring; NULL when no broker is connected. */
-static struct vigil_ring __rcu *vigil_emit_ring;
+/* The connected broker's session; NULL when no broker is connected. */
+static struct vigil_session __rcu *vigil_emit_session;
 
 int vigil_emit_init(void)
 {
@@ -66,11 +67,11 @@ void vigil_emit_uninit(void)
 	}
 }
 
-/* Send events to @ring from now on.  Call before attaching hooks. */
-void vigil_emit_start(struct vigil_ring *ring)
+/* Send events to @s from now on.  Call before attaching hooks. */
+void vigil_emit_start(struct vigil_session *s)
 {
 	/* Pairs with rcu_dereference_sched() in vigil_emit_begin(). */
-	rcu_assign_pointer(vigil_emit_ring, ring);
+	rcu_assign_pointer(vigil_emit_session, s);
 }
 
 /*
@@ -79,7 +80,7 @@ void vigil_emit_start(struct vigil_ring *ring)
  */
 void vigil_emit_stop(void)
 {
-	RCU_INIT_POINTER(vigil_emit_ring, NULL);
+	RCU_INIT_POINTER(vigil_emit_session, NULL);
 	/*
 	 * Waits for every vigil_emit_begin()..end() section still running:
 	 * they run with preemption disabled, which synchronize_rcu() covers.
@@ -125,23 +126,23 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	void *buf;
 	u64 seq;
 
-	/* An RCU-sched read-side section: keeps the ring alive until end. */
+	/* An RCU-sched read-side section: keeps the session until end. */
 	preempt_disable();
-	em->ring = rcu_dereference_sched(vigil_emit_ring);
-	if (!em->ring)
+	em->session = rcu_dereference_sched(vigil_emit_session);
+	if (!em->session)
 		goto out_enable;
 
-	seq = vigil_ring_next_seq(em->ring);
+	seq = vigil_ring_next_seq(em->session->ring);
 	buf = vigil_scratch_get();
 	if (!buf) {
-		vigil_ring_count_drop(em->ring, VIGIL_DROP_NESTED);
+		vigil_ring_count_drop(em->session->ring, VIGIL_DROP_NESTED);
 		goto out_enable;
 	}
 	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
 			    seq, ktime_get_ns());
 	if (!ev) {
 		vigil_scratch_put();
-		vigil_ring_count_drop(em->ring, VIGIL_DROP_DISCARDED);
+		vigil_ring_count_drop(em->session->ring, VIGIL_DROP_DISCARDED);
 		goto out_enable;
 	}
 	return ev;
@@ -156,7 +157,14 @@ void vigil_emit_end(struct vigil_emit *em)
 {
 	u32 len = vigil_rec_finish(&em->rec);
 
-	vigil_ring_output(em->ring, em->rec.buf, len);
+	vigil_ring_output(em->session->ring, em->rec.buf, len);
 	vigil_scratch_put();
 	preempt_enable();
+}
+
+/* Append @path, flagged if the broker sees the file by another path. */
+int vigil_emit_put_path(struct vigil_emit *em, u16 type,
+			const struct path *path)
+{
+	return vigil_rec_put_path(&em->rec, type, path, &em->session->root);
 }

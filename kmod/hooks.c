@@ -11,6 +11,7 @@
 #include <linux/vigil.h>
 
 #include "hooks.h"
+#include "kprobe.h"
 #include "proc_events.h"
 #include "tracepoint.h"
 
@@ -27,10 +28,16 @@ static struct vigil_hook vigil_hooks[] = {
 		.target = "sched_process_exec",
 		.handler = vigil_on_exec,
 	},
+	/*
+	 * Not the sched_process_exit tracepoint: before 6.16 it does not say
+	 * whether the thread is the last of its process, and signal->live
+	 * cannot tell when threads exit at once.  do_exit() passes exactly
+	 * that to taskstats_exit(), right after setting the exit code.
+	 */
 	{
 		.event = VIGIL_EVENT_EXIT,
-		.ops = &vigil_tracepoint_ops,
-		.target = "sched_process_exit",
+		.ops = &vigil_kprobe_ops,
+		.target = "taskstats_exit",
 		.handler = vigil_on_exit,
 	},
 };

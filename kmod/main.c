@@ -29,7 +29,8 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct vigil_proc) != 40);
 	BUILD_BUG_ON(offsetof(struct vigil_proc, start_ns) != 32);
 	BUILD_BUG_ON(sizeof(struct vigil_fork_event) != 80);
-	BUILD_BUG_ON(sizeof(struct vigil_exec_event) != 80);
+	BUILD_BUG_ON(sizeof(struct vigil_exec_event) != 96);
+	BUILD_BUG_ON(offsetof(struct vigil_exec_event, exe_ino) != 88);
 	BUILD_BUG_ON(sizeof(struct vigil_exit_event) != 80);
 	BUILD_BUG_ON(sizeof(struct vigil_field) != 8);
 	BUILD_BUG_ON(VIGIL_RECORD_MAX > VIGIL_RING_LEN_MASK);

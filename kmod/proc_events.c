@@ -1,29 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process events: the handlers of the sched_process_fork, _exec and _exit
- * tracepoints.  They run with preemption disabled, in the task concerned.
+ * Process events: the handlers of the sched_process_fork and _exec
+ * tracepoints and of a kprobe on taskstats_exit().  They run in atomic
+ * context, in the task concerned.  Kernel threads' forks and exits are
+ * not reported.
  */
 
-#include <linux/atomic.h>
 #include <linux/binfmts.h>
 #include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/kprobes.h>
 #include <linux/mm_types.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
+#include <linux/ptrace.h>
+#include <linux/taskstats_kern.h>
 #include <trace/events/sched.h>
 
+#include "compat.h"
 #include "emit.h"
 #include "proc_events.h"
 
 /*
- * The tracepoints are attached by name, through a void pointer; have the
- * compiler check each handler against the kernel's own TP_PROTO.
+ * The hook points are attached by name, through a void pointer; have the
+ * compiler check each handler against the kernel's own prototypes.
  */
 static void __maybe_unused vigil_proc_events_check_types(void)
 {
 	check_trace_callback_type_sched_process_fork(vigil_on_fork);
 	check_trace_callback_type_sched_process_exec(vigil_on_exec);
-	check_trace_callback_type_sched_process_exit(vigil_on_exit);
+	BUILD_BUG_ON(!__same_type(&taskstats_exit,
+				  void (*)(struct task_struct *, int)));
+	BUILD_BUG_ON(!__same_type(&vigil_on_exit, kprobe_pre_handler_t));
 }
 
 static bool vigil_is_kthread(const struct task_struct *task)
@@ -66,7 +73,9 @@ void vigil_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 	vigil_rec_fill_proc(&ev->proc, p);
 	ev->old_pid = old_pid;
 	ev->argc = bprm->argc;
-	vigil_rec_put_path(&em.rec, VIGIL_FIELD_EXE, &bprm->file->f_path);
+	ev->exe_dev = new_encode_dev(file_inode(bprm->file)->i_sb->s_dev);
+	ev->exe_ino = file_inode(bprm->file)->i_ino;
+	vigil_emit_put_path(&em, VIGIL_FIELD_EXE, &bprm->file->f_path);
 	vigil_rec_put_str(&em.rec, VIGIL_FIELD_FILENAME, bprm->filename,
 			  VIGIL_PATH_MAX);
 	vigil_rec_put_user_strings(&em.rec, VIGIL_FIELD_ARGV,
@@ -75,20 +84,23 @@ void vigil_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 	vigil_emit_end(&em);
 }
 
-void vigil_on_exit(void *data, struct task_struct *p)
+/* taskstats_exit(struct task_struct *tsk, int group_dead), from do_exit(). */
+int vigil_on_exit(struct kprobe *kp, struct pt_regs *regs)
 {
+	struct task_struct *p = (void *)vigil_kprobe_arg(regs, 0);
+	bool group_dead = vigil_kprobe_arg(regs, 1);
 	struct vigil_exit_event *ev;
 	struct vigil_emit em;
 
 	if (vigil_is_kthread(p))
-		return;
+		return 0;
 	ev = vigil_emit_begin(&em, VIGIL_EVENT_EXIT, sizeof(*ev));
 	if (!ev)
-		return;
+		return 0;
 	vigil_rec_fill_proc(&ev->proc, p);
 	ev->exit_code = p->exit_code;
-	/* do_exit() has already counted this thread out of signal->live. */
-	if (!atomic_read(&p->signal->live))
+	if (group_dead)
 		ev->flags |= VIGIL_EXIT_F_PROCESS;
 	vigil_emit_end(&em);
+	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/fs_struct.h>
 #include <linux/minmax.h>
 #include <linux/path.h>
 #include <linux/pid.h>
@@ -151,20 +152,41 @@ int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
 	return 0;
 }
 
+/* True unless current's root directory is @view (or there is no @view). */
+static bool vigil_other_root(const struct path *view)
+{
+	struct fs_struct *fs = current->fs;
+	bool other;
+
+	if (!view)
+		return false;
+	if (!fs)
+		return true;
+	/* Protects fs->root against a concurrent chroot(). */
+	spin_lock(&fs->lock);
+	other = !path_equal(&fs->root, view);
+	spin_unlock(&fs->lock);
+	return other;
+}
+
 /**
  * vigil_rec_put_path() - append the path of @path as a string field
  * @rec: the builder
  * @type: VIGIL_FIELD_*
  * @path: the path
+ * @view: the root the reader resolves paths from, or NULL
  *
- * A path longer than VIGIL_PATH_MAX or the room left is given as an empty
- * string flagged truncated and unavailable: d_path() cannot cut one.
+ * The path is resolved from current's root directory; if that is not
+ * @view, the field is flagged VIGIL_FIELD_F_OTHER_ROOT.  A path longer
+ * than VIGIL_PATH_MAX or the room left is given as an empty string flagged
+ * truncated and unavailable: d_path() cannot cut one.
  *
  * Return: 0, or -ENOSPC if the field was left out.
  */
 int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
-		       const struct path *path)
+		       const struct path *path, const struct path *view)
 {
+	u16 root_flag = vigil_other_root(view) ? VIGIL_FIELD_F_OTHER_ROOT : 0;
 	struct vigil_field *field;
 	u32 room, limit;
 	char *data, *name;
@@ -183,12 +205,12 @@ int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
 
 		if (PTR_ERR(name) == -ENAMETOOLONG)
 			flags |= VIGIL_FIELD_F_TRUNCATED;
-		vigil_rec_field_close_empty(rec, field, flags);
+		vigil_rec_field_close_empty(rec, field, flags | root_flag);
 		return 0;
 	}
 	n = strlen(name) + 1;
 	memmove(data, name, n);
-	vigil_rec_field_close(rec, field, n, 0);
+	vigil_rec_field_close(rec, field, n, root_flag);
 	return 0;
 }
 

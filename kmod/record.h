@@ -27,7 +27,7 @@ struct vigil_event *vigil_rec_init(struct vigil_rec *rec, void *buf, u32 cap,
 int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
 		      u32 max);
 int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
-		       const struct path *path);
+		       const struct path *path, const struct path *view);
 int vigil_rec_put_user_strings(struct vigil_rec *rec, u16 type,
 			       unsigned long start, unsigned long end,
 			       u32 max);

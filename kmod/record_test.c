@@ -206,7 +206,7 @@ static void vigil_record_test_path(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, kern_path("/", 0, &root), 0);
 	ev = test_rec_init(test, &rec, 256);
-	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &root);
+	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &root, NULL);
 	vigil_rec_finish(&rec);
 	f = test_field_n(ev, 0);
 	KUNIT_ASSERT_NOT_NULL(test, f);
@@ -229,7 +229,7 @@ static void vigil_record_test_path_too_long(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kern_path("/dev/console", 0, &dev), 0);
 	/* Room for 8 bytes of data: "/dev/console" needs 13. */
 	ev = test_rec_init(test, &rec, sizeof(struct vigil_exec_event) + 16);
-	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &dev);
+	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &dev, NULL);
 	vigil_rec_finish(&rec);
 	path_put(&dev);
 	f = test_field_n(ev, 0);

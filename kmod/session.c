@@ -9,6 +9,8 @@
 
 #include <linux/atomic.h>
 #include <linux/err.h>
+#include <linux/fs_struct.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "emit.h"
@@ -61,6 +63,7 @@ void vigil_session_close(struct vigil_session *s)
 	if (s->connected) {
 		vigil_hooks_detach_all();
 		vigil_emit_stop();
+		path_put(&s->root);
 	}
 	vigil_ring_destroy(s->ring);
 	mutex_destroy(&s->lock);
@@ -85,10 +88,13 @@ int vigil_session_connect(struct vigil_session *s)
 		err = -EALREADY;
 		goto out_unlock;
 	}
-	vigil_emit_start(s->ring);
+	/* Paths in records are compared with the broker's view of them. */
+	get_fs_root(current->fs, &s->root);
+	vigil_emit_start(s);
 	err = vigil_hooks_attach_all();
 	if (err) {
 		vigil_emit_stop();
+		path_put(&s->root);
 		goto out_unlock;
 	}
 	/* Pairs with the acquire in vigil_session_connected(). */

@@ -7,6 +7,7 @@
 #define _VIGIL_SESSION_H
 
 #include <linux/mutex.h>
+#include <linux/path.h>
 #include <linux/types.h>
 
 struct vigil_ring;
@@ -15,6 +16,7 @@ struct vigil_session {
 	struct mutex lock;		/* serializes connecting */
 	struct vigil_ring *ring;	/* fixed from open to close */
 	bool connected;			/* hooks attached, events flow */
+	struct path root;		/* the broker's root, while connected */
 };
 
 struct vigil_session *vigil_session_open(void);

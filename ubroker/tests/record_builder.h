@@ -69,6 +69,8 @@ static inline void rb_exec_ls(struct rb *rb)
 	ex->proc.start_ns = 555;
 	ex->old_pid = 42;
 	ex->argc = 2;
+	ex->exe_dev = 2049;
+	ex->exe_ino = 131;
 	rb_str(rb, VIGIL_FIELD_EXE, "/usr/bin/ls");
 	rb_str(rb, VIGIL_FIELD_FILENAME, "/bin/ls");
 	rb_field(rb, VIGIL_FIELD_ARGV, 0, "ls\0-l", 6);

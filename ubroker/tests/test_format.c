@@ -39,6 +39,7 @@ static void exec_json(void **state)
 	line = format(VIGILD_FORMAT_JSON);
 	assert_string_equal("{\"seq\":7,\"time_ns\":1007,\"event\":\"exec\","
 			    PROC_42 ",\"old_pid\":42,\"argc\":2,"
+			    "\"exe_dev\":2049,\"exe_ino\":131,"
 			    "\"exe\":\"/usr/bin/ls\",\"filename\":\"/bin/ls\","
 			    "\"argv\":[\"ls\",\"-l\"]}\n", line);
 	free(line);
@@ -54,12 +55,26 @@ static void exec_json_flags(void **state)
 	rb_event(&rb)->flags = VIGIL_EVENT_F_TRUNCATED;
 	rb_field(&rb, VIGIL_FIELD_EXE,
 		 VIGIL_FIELD_F_TRUNCATED | VIGIL_FIELD_F_UNAVAILABLE, "", 1);
+	rb_field(&rb, VIGIL_FIELD_FILENAME, VIGIL_FIELD_F_OTHER_ROOT, "/x", 3);
 	rb_field(&rb, VIGIL_FIELD_ARGV, VIGIL_FIELD_F_TRUNCATED, "a\0b", 4);
 	line = format(VIGILD_FORMAT_JSON);
 	assert_non_null(strstr(line, ",\"truncated\":true,"));
 	assert_non_null(strstr(line, "\"exe\":\"\",\"exe_unavailable\":true,\"exe_truncated\":true"));
-	assert_non_null(strstr(line, "\"filename\":null,\"filename_unavailable\":true"));
+	assert_non_null(strstr(line, "\"filename\":\"/x\",\"filename_other_root\":true"));
 	assert_non_null(strstr(line, "\"argv\":[\"a\",\"b\"],\"argv_truncated\":true}"));
+	free(line);
+}
+
+static void exec_json_missing_field(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_init(&rb, VIGIL_EVENT_EXEC, sizeof(struct vigil_exec_event), 1);
+	rb_str(&rb, VIGIL_FIELD_EXE, "/bin/x");
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"filename\":null,\"filename_unavailable\":true"));
+	assert_non_null(strstr(line, "\"argv\":[],\"argv_unavailable\":true"));
 	free(line);
 }
 
@@ -173,6 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exec_json),
 		cmocka_unit_test(exec_json_flags),
+		cmocka_unit_test(exec_json_missing_field),
 		cmocka_unit_test(fork_json),
 		cmocka_unit_test(exit_json_status_and_signal),
 		cmocka_unit_test(unknown_json),

@@ -28,6 +28,8 @@ static void json_field_flags(FILE *out, const char *name,
 		fprintf(out, ",\"%s_unavailable\":true", name);
 	if (f->flags & VIGIL_FIELD_F_TRUNCATED)
 		fprintf(out, ",\"%s_truncated\":true", name);
+	if (f->flags & VIGIL_FIELD_F_OTHER_ROOT)
+		fprintf(out, ",\"%s_other_root\":true", name);
 }
 
 static void json_string_field(FILE *out, const char *name,
@@ -92,8 +94,10 @@ static void print_json(FILE *out, const struct vigil_event_view *v)
 		break;
 	case VIGIL_EVENT_EXEC:
 		json_proc(out, &v->fixed.exec.proc);
-		fprintf(out, ",\"old_pid\":%u,\"argc\":%u",
-			v->fixed.exec.old_pid, v->fixed.exec.argc);
+		fprintf(out, ",\"old_pid\":%u,\"argc\":%u,\"exe_dev\":%u,"
+			"\"exe_ino\":%" PRIu64, v->fixed.exec.old_pid,
+			v->fixed.exec.argc, v->fixed.exec.exe_dev,
+			(uint64_t)v->fixed.exec.exe_ino);
 		json_string_field(out, "exe", &v->exe);
 		json_string_field(out, "filename", &v->filename);
 		json_argv(out, &v->argv);

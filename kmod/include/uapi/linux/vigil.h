@@ -11,7 +11,8 @@
  * -------
  *
  * Only one process may hold /dev/vigil open at a time; a second open(2)
- * fails with EBUSY.  The descriptor is a session:
+ * fails with EBUSY, and an open without O_RDWR with EINVAL.  The
+ * descriptor is a session:
  *
  *   1. open("/dev/vigil", O_RDWR)
  *   2. ioctl(VIGIL_IOC_HANDSHAKE): agree on the ABI and learn the ring
@@ -35,7 +36,8 @@
  *   any size from the first version's up, provided unknown trailing
  *   bytes are zero.  Errors:
  *     EINVAL           struct smaller than version 1's, or flags != 0
- *     E2BIG            non-zero bytes past the end of the shim's struct
+ *     E2BIG            non-zero bytes past the end of the shim's struct,
+ *                      or a struct larger than a page
  *     EFAULT           the argument cannot be read or written
  *     EPROTONOSUPPORT  client_major != VIGIL_ABI_MAJOR; abi_major and
  *                      abi_minor are still filled in, so that the client
@@ -93,8 +95,9 @@
  * (the header is the first member of every fixed part, so hdr_len is the
  * size of the whole fixed part), then zero or more variable-length
  * fields (struct vigil_field), each starting on an 8-byte boundary.  Use
- * VIGIL_EVENT_OK() before trusting a record and VIGIL_FIELD_FOREACH() to
- * walk its fields; skip field types you do not know.
+ * VIGIL_EVENT_OK() before trusting a record, VIGIL_EVENT_HAS() before
+ * reading its fixed part, and VIGIL_FIELD_FOREACH() to walk its fields;
+ * skip field types you do not know.
  *
  * VIGIL_EVENT_FORK   struct vigil_fork_event: a process or thread was
  *                    created.  The acting process is the parent.
@@ -103,8 +106,8 @@
  *                    VIGIL_FIELD_ARGV.
  * VIGIL_EVENT_EXIT   struct vigil_exit_event: a thread exited.
  *
- * Events whose acting task is a kernel thread are not reported.  Ids are
- * in the initial pid namespace, uids and gids in the initial user
+ * Kernel threads are not reported: not their creation, not their exit.
+ * Ids are in the initial pid namespace, uids and gids in the initial user
  * namespace, times are CLOCK_MONOTONIC nanoseconds.
  */
 #ifndef _UAPI_LINUX_VIGIL_H
@@ -281,6 +284,10 @@ struct vigil_fork_event {
  * @old_pid: thread id that called execve (differs from proc.pid when a
  *	thread other than the leader executed)
  * @argc: number of arguments, even when VIGIL_FIELD_ARGV is truncated
+ * @exe_dev: device of the file executed, as stat(2) gives st_dev
+ * @reserved: zero
+ * @exe_ino: inode number of the file executed: with @exe_dev, names the
+ *	file whatever root or mount namespace the process sees it through
  *
  * Fields: VIGIL_FIELD_EXE, VIGIL_FIELD_FILENAME and VIGIL_FIELD_ARGV.
  */
@@ -289,6 +296,9 @@ struct vigil_exec_event {
 	struct vigil_proc proc;
 	__u32 old_pid;
 	__u32 argc;
+	__u32 exe_dev;
+	__u32 reserved;
+	__aligned_u64 exe_ino;
 };
 
 /* vigil_exit_event.flags */
@@ -313,9 +323,14 @@ struct vigil_exit_event {
  * Variable-length field types, vigil_field.type.
  *
  * VIGIL_FIELD_EXE       string: path of the file executed (for a script,
- *                       its interpreter), as /proc/PID/exe shows it
+ *                       its interpreter), as the process sees it
  * VIGIL_FIELD_FILENAME  string: the path as given to execve(2)
  * VIGIL_FIELD_ARGV      the arguments, each ending in a NUL
+ *
+ * Paths are resolved from the process's root directory.  When that is not
+ * the broker's (a chroot, another mount namespace), the path names the
+ * file in the process's own view, and VIGIL_FIELD_F_OTHER_ROOT says so:
+ * use a file identity (exe_dev, exe_ino) to decide anything about it.
  */
 #define VIGIL_FIELD_EXE		1
 #define VIGIL_FIELD_FILENAME	2
@@ -324,6 +339,7 @@ struct vigil_exit_event {
 /* vigil_field.flags */
 #define VIGIL_FIELD_F_TRUNCATED		(1U << 0)	/* cut to fit a bound */
 #define VIGIL_FIELD_F_UNAVAILABLE	(1U << 1)	/* could not be read: empty */
+#define VIGIL_FIELD_F_OTHER_ROOT	(1U << 2)	/* path from another root */
 
 /* Bounds of field data, the terminating NUL included. */
 #define VIGIL_PATH_MAX		4096
@@ -351,6 +367,9 @@ struct vigil_field {
 	 (ev)->version == VIGIL_EVENT_VERSION &&			\
 	 (ev)->hdr_len >= sizeof(struct vigil_event) &&			\
 	 (ev)->hdr_len <= (ev)->len)
+
+/* True if the fixed part of @ev holds a whole struct of type @type. */
+#define VIGIL_EVENT_HAS(ev, type)	((ev)->hdr_len >= sizeof(type))
 
 #define VIGIL_FIELD_FIRST(ev)						\
 	((const struct vigil_field *)((const char *)(ev) +		\

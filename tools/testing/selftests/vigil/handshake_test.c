@@ -228,6 +228,21 @@ TEST_F(session, read_and_write_are_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+TEST(open_without_read_write_is_einval)
+{
+	EXPECT_EQ(-1, open(VT_DEVICE, O_RDONLY | O_CLOEXEC));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, open(VT_DEVICE, O_WRONLY | O_CLOEXEC));
+	EXPECT_EQ(EINVAL, errno);
+	/* A refused open does not hold the device. */
+	{
+		int fd = open(VT_DEVICE, O_RDWR | O_CLOEXEC);
+
+		EXPECT_LE(0, fd);
+		close(fd);
+	}
+}
+
 TEST(second_open_is_ebusy)
 {
 	int a, b;

@@ -163,20 +163,4 @@ TEST_F(ring, bad_consumer_position_only_drops_events)
 	munmap((void *)prod, self->producer_len);
 }
 
-TEST(read_only_open_cannot_map_consumer_writable)
-{
-	struct vigil_handshake hs = {
-		.client_major = VIGIL_ABI_MAJOR,
-		.client_minor = VIGIL_ABI_MINOR,
-	};
-	int fd = open(VT_DEVICE, O_RDONLY | O_CLOEXEC);
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, VIGIL_IOC_HANDSHAKE, &hs));
-	EXPECT_EQ(MAP_FAILED, mmap(NULL, hs.ring_page_size,
-				   PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
-	EXPECT_EQ(EACCES, errno);
-	close(fd);
-}
-
 TEST_HARNESS_MAIN

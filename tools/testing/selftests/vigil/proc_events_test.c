@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -208,6 +211,126 @@ TEST_F(proc, script_exec_names_interpreter_and_script)
 	EXPECT_STREQ(script, vt_argv(ev, 1));
 	EXPECT_STREQ("one", vt_argv(ev, 2));
 	unlink(script);
+}
+
+TEST_F(proc, exec_names_file_identity)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	const struct vigil_event_view *ev;
+	struct stat st;
+	pid_t child;
+
+	ASSERT_EQ(0, stat(VT_CHILD, &st));
+	child = vt_spawn(VT_CHILD, argv);
+	ASSERT_EQ(0, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(st.st_dev, ev->fixed.exec.exe_dev);
+	EXPECT_EQ(st.st_ino, ev->fixed.exec.exe_ino);
+	/* The broker and the child share a root: the path is as it sees it. */
+	EXPECT_FALSE(ev->exe.flags & VIGIL_FIELD_F_OTHER_ROOT);
+}
+
+/* A process in a chroot cannot pass for another program by its path. */
+TEST_F(proc, exec_in_chroot_is_flagged)
+{
+	const char *dir = "/tmp/vigil_chroot";
+	char copy[64], cmd[160];
+	const struct vigil_event_view *ev;
+	struct stat st;
+	pid_t child;
+
+	snprintf(copy, sizeof(copy), "%s/bin/vigil_child", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/bin && cp %s %s", dir, VT_CHILD, copy);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, stat(copy, &st));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		if (chroot(dir) || chdir("/"))
+			_exit(126);
+		execl("/bin/vigil_child", "vigil_child", "exit", "0", (char *)NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(0, vt_reap(child));
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	/* The path is the one the chrooted process sees, and flagged so. */
+	EXPECT_STREQ("/bin/vigil_child", ev->exe.data);
+	EXPECT_TRUE(ev->exe.flags & VIGIL_FIELD_F_OTHER_ROOT);
+	/* The identity names the real file. */
+	EXPECT_EQ(st.st_ino, ev->fixed.exec.exe_ino);
+	EXPECT_EQ(st.st_dev, ev->fixed.exec.exe_dev);
+}
+
+static void *block_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Threads exiting together: exactly one record says the process ended. */
+TEST_F(proc, only_the_last_thread_has_the_process_flag)
+{
+	enum { THREADS = 8, ROUNDS = 10 };
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		size_t i, exits = 0, last = 0;
+		pthread_t t;
+		pid_t child;
+
+		child = fork();
+		ASSERT_LE(0, child);
+		if (child == 0) {
+			for (i = 0; i < THREADS; i++)
+				pthread_create(&t, NULL, block_forever, NULL);
+			usleep(20 * 1000);
+			exit(5);	/* exit_group: all threads at once */
+		}
+		ASSERT_EQ(5 << 8, vt_reap(child));
+		vt_drain(&self->shim, &self->log);
+		for (i = 0; i < self->log.n; i++) {
+			const struct vigil_event_view *v = &self->log.ev[i].v;
+
+			if (v->type != VIGIL_EVENT_EXIT ||
+			    v->fixed.exit.proc.tgid != (uint32_t)child)
+				continue;
+			exits++;
+			if (v->fixed.exit.flags & VIGIL_EXIT_F_PROCESS)
+				last++;
+			EXPECT_EQ(5 << 8, v->fixed.exit.exit_code);
+		}
+		EXPECT_EQ(THREADS + 1, exits);
+		EXPECT_EQ(1, last);
+	}
+}
+
+/* epoll set up before the handshake is still woken by later records. */
+TEST(epoll_set_up_before_handshake_is_woken)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	struct vigil_handshake hs = {
+		.client_major = VIGIL_ABI_MAJOR,
+		.client_minor = VIGIL_ABI_MINOR,
+	};
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	int fd, ep;
+
+	fd = open(VT_DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	ASSERT_EQ(0, ioctl(fd, VIGIL_IOC_HANDSHAKE, &hs));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(0, vt_reap(vt_spawn(VT_CHILD, argv)));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, WAIT_MS));
+	EXPECT_TRUE(out.events & EPOLLIN);
+	close(ep);
+	close(fd);
 }
 
 static void *thread_main(void *arg)

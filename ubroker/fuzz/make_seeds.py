@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write the fuzzers' seed corpora: records laid out as
+kmod/include/uapi/linux/vigil.h says.  Run again after an ABI change."""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FORK, EXEC, EXIT = 1, 2, 3
+EXE, FILENAME, ARGV = 1, 2, 3
+BUSY = 1 << 31
+
+
+def pad8(b):
+    return b + b"\0" * (-len(b) % 8)
+
+
+def record(rtype, fixed, fields, seq=1, flags=0):
+    hdr_len = 32 + len(fixed)
+    body = b"".join(pad8(struct.pack("<HHI", t, f, 8 + len(d)) + d)
+                    for t, f, d in fields)
+    total = len(pad8(b"\0" * hdr_len)) + len(body)
+    head = struct.pack("<IHHIIQQ", total, 1, hdr_len, rtype, flags, seq, 123456)
+    return pad8(head + fixed) + body
+
+
+PROC = struct.pack("<8IQ", 42, 42, 1, 1000, 100, 1000, 100, 0, 555)
+EXEC_FIXED = PROC + struct.pack("<IIIIQ", 42, 2, 2049, 0, 131)
+RECORDS = {
+    "exec": record(EXEC, EXEC_FIXED, [(EXE, 0, b"/usr/bin/ls\0"),
+                                      (FILENAME, 4, b"/bin/ls\0"),
+                                      (ARGV, 0, b"ls\0-l\0")]),
+    "exec_truncated": record(EXEC, EXEC_FIXED, [(EXE, 3, b"\0"),
+                                                (ARGV, 1, b"a" * 40 + b"\0")],
+                             flags=1),
+    "fork": record(FORK, PROC + struct.pack("<II", 43, 43), []),
+    "exit": record(EXIT, PROC + struct.pack("<II", 768, 1), []),
+    "unknown": record(99, b"\0" * 16, [(7, 0, b"x\0")]),
+}
+
+
+def write(corpus, name, data):
+    os.makedirs(os.path.join(HERE, "corpus", corpus), exist_ok=True)
+    with open(os.path.join(HERE, "corpus", corpus, name + ".bin"), "wb") as f:
+        f.write(data)
+
+
+def ring_entry(rec, bits=0):
+    return struct.pack("<II", len(rec) | bits, 0) + rec
+
+
+for name, rec in RECORDS.items():
+    write("fuzz_event", name, rec)
+data = b"".join(ring_entry(RECORDS[n]) for n in ("fork", "exec", "exit"))
+write("fuzz_ring", "three_records", struct.pack("<QQ", 0, len(data)) + data)
+busy = ring_entry(RECORDS["exec"], BUSY)
+write("fuzz_ring", "busy", struct.pack("<QQ", 0, len(busy)) + busy)
