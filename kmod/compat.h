@@ -43,4 +43,42 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 #define vigil_kprobe_arg(regs, n)	((void)(regs), (void)(n), 0UL)
 #endif
 
+/*
+ * fsnotify: the priority a group needs for permission events (a number
+ * on 6.1, an enum by 6.12), and marks on a superblock: since 6.9,
+ * fsnotify_add_mark() takes the object itself, before, its list head.
+ * (Checked on 6.1 and 6.12 only.)
+ */
+#include <linux/fsnotify_backend.h>
+
+#ifdef FS_PRIO_1
+#define VIGIL_FSNOTIFY_PRIO_CONTENT	FS_PRIO_1
+#else
+#define VIGIL_FSNOTIFY_PRIO_CONTENT	FSNOTIFY_PRIO_CONTENT
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+static inline int vigil_fsnotify_add_sb_mark(struct fsnotify_mark *mark,
+					     struct super_block *sb)
+{
+	return fsnotify_add_mark(mark, &sb->s_fsnotify_marks,
+				 FSNOTIFY_OBJ_TYPE_SB, 0, NULL);
+}
+#else
+static inline int vigil_fsnotify_add_sb_mark(struct fsnotify_mark *mark,
+					     struct super_block *sb)
+{
+	return fsnotify_add_mark(mark, sb, FSNOTIFY_OBJ_TYPE_SB, 0);
+}
+#endif
+
+/* get_user_pages_remote() lost its vmas argument in 6.5. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define vigil_get_user_page_remote(mm, addr, page) \
+	get_user_pages_remote(mm, addr, 1, 0, page, NULL, NULL)
+#else
+#define vigil_get_user_page_remote(mm, addr, page) \
+	get_user_pages_remote(mm, addr, 1, 0, page, NULL)
+#endif
+
 #endif /* _VIGIL_COMPAT_H */

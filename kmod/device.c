@@ -25,7 +25,7 @@ static int vigil_dev_open(struct inode *inode, struct file *file)
 	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
 	    (FMODE_READ | FMODE_WRITE))
 		return -EINVAL;
-	s = vigil_session_open();
+	s = vigil_session_open(file);
 
 	if (IS_ERR(s))
 		return PTR_ERR(s);

@@ -3,22 +3,29 @@
  * Emitting events.
  *
  * A hook calls vigil_emit_begin(), fills in the fixed part and the fields
- * of its record, and calls vigil_emit_end().  The record is built in a
- * per-CPU scratch buffer, so that the ring is charged its exact length,
- * then copied into the ring.  A hook that interrupts another on the same
- * CPU gets the next scratch level; past the last level the event is
- * dropped and counted.
+ * of its record, and calls vigil_emit_end() (or vigil_emit_cancel() if
+ * the record's path turns out muted).  Events nobody subscribed to, the
+ * broker's own and muted ones stop in vigil_emit_begin() and cost
+ * nothing more.  The record is built in a per-CPU scratch buffer, so that
+ * the ring is charged its exact length, then copied into the ring.  A
+ * hook that interrupts another on the same CPU gets the next scratch
+ * level; past the last level the event is dropped and counted.
  *
  * Context: any but NMI.  Nothing here sleeps.
  */
 
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/mm_types.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
 #include "emit.h"
+#include "mute.h"
 #include "ring.h"
 #include "session.h"
 
@@ -107,44 +114,92 @@ static void vigil_scratch_put(void)
 	this_cpu_dec(vigil_scratch.depth);
 }
 
+/* The identity of current's executable, for mutes by executable. */
+static void vigil_current_exe(u32 *dev, u64 *ino)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe;
+
+	*dev = 0;
+	*ino = 0;
+	if (!mm)
+		return;
+	/* Protected by the caller's RCU read-side section. */
+	exe = rcu_dereference_check(mm->exe_file, 1);
+	if (exe) {
+		*dev = new_encode_dev(file_inode(exe)->i_sb->s_dev);
+		*ino = file_inode(exe)->i_ino;
+	}
+}
+
+/**
+ * vigil_emit_process_muted() - is an event of @type by current muted?
+ * @s: the session
+ * @type: VIGIL_EVENT_*
+ *
+ * Context: an RCU read-side section (preemption disabled counts).
+ * Return: true for the broker's own events and muted processes.
+ */
+bool vigil_emit_process_muted(struct vigil_session *s, u32 type)
+{
+	const struct vigil_mutes *m;
+	u32 dev;
+	u64 ino;
+
+	if (task_tgid_nr(current) == s->broker_tgid)
+		return true;
+	m = rcu_dereference_check(s->mutes.cur, 1);
+	if (!m)
+		return false;
+	vigil_current_exe(&dev, &ino);
+	return vigil_mutes_process(m, type, task_tgid_nr(current), dev, ino);
+}
+
 /**
  * vigil_emit_begin() - start emitting an event
  * @em: the emit state, on the caller's stack
  * @type: VIGIL_EVENT_*
  * @fixed_len: size of the type's struct vigil_*_event
  *
- * On success preemption stays disabled until vigil_emit_end(), which must
- * follow without sleeping.
+ * On success preemption stays disabled until vigil_emit_end() or
+ * vigil_emit_cancel(), one of which must follow without sleeping.
  *
  * Return: the record's fixed part, zeroed but for its header, to be filled
- * in and passed on with vigil_emit_end(); or NULL if no broker is
- * connected or the event was dropped (and counted).
+ * in; or NULL, with em->status saying why: no broker or not subscribed,
+ * muted, or dropped (and counted).
  */
 void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 {
 	struct vigil_event *ev;
 	void *buf;
-	u64 seq;
 
 	/* An RCU-sched read-side section: keeps the session until end. */
 	preempt_disable();
 	em->session = rcu_dereference_sched(vigil_emit_session);
-	if (!em->session)
+	em->status = VIGIL_EMIT_UNWANTED;
+	if (!em->session ||
+	    !(READ_ONCE(em->session->events) & VIGIL_EVENT_BIT(type)))
+		goto out_enable;
+	em->status = VIGIL_EMIT_MUTED;
+	if (vigil_emit_process_muted(em->session, type))
 		goto out_enable;
 
-	seq = vigil_ring_next_seq(em->session->ring);
+	em->status = VIGIL_EMIT_DROPPED;
 	buf = vigil_scratch_get();
 	if (!buf) {
+		vigil_ring_next_seq(em->session->ring);
 		vigil_ring_count_drop(em->session->ring, VIGIL_DROP_NESTED);
 		goto out_enable;
 	}
 	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
-			    seq, ktime_get_ns());
+			    0, ktime_get_ns());
 	if (!ev) {
 		vigil_scratch_put();
+		vigil_ring_next_seq(em->session->ring);
 		vigil_ring_count_drop(em->session->ring, VIGIL_DROP_DISCARDED);
 		goto out_enable;
 	}
+	em->status = VIGIL_EMIT_OK;
 	return ev;
 
 out_enable:
@@ -152,12 +207,29 @@ out_enable:
 	return NULL;
 }
 
-/* Finish the event begun by a successful vigil_emit_begin(). */
-void vigil_emit_end(struct vigil_emit *em)
+/*
+ * Finish the event begun by a successful vigil_emit_begin(): it takes its
+ * sequence number now, so that a cancelled event takes none.
+ * Return: 0, or -ENOSPC if the ring was full (the drop is counted).
+ */
+int vigil_emit_end(struct vigil_emit *em)
 {
+	struct vigil_ring *ring = em->session->ring;
+	struct vigil_event *ev = em->rec.buf;
 	u32 len = vigil_rec_finish(&em->rec);
+	int err;
 
-	vigil_ring_output(em->session->ring, em->rec.buf, len);
+	ev->seq = vigil_ring_next_seq(ring);
+	err = vigil_ring_output(ring, ev, len);
+	vigil_scratch_put();
+	preempt_enable();
+	return err;
+}
+
+/* Drop the event begun by vigil_emit_begin(): it was muted after all. */
+void vigil_emit_cancel(struct vigil_emit *em)
+{
+	em->status = VIGIL_EMIT_MUTED;
 	vigil_scratch_put();
 	preempt_enable();
 }
@@ -167,4 +239,21 @@ int vigil_emit_put_path(struct vigil_emit *em, u16 type,
 			const struct path *path)
 {
 	return vigil_rec_put_path(&em->rec, type, path, &em->session->root);
+}
+
+/*
+ * Is the path appended last muted?  A path resolved from another root
+ * than the broker's is never muted by prefix: it could pass for any path.
+ */
+bool vigil_emit_path_muted(struct vigil_emit *em)
+{
+	const struct vigil_field *f = vigil_rec_last_field(&em->rec);
+	const struct vigil_mutes *m;
+
+	m = rcu_dereference_sched(em->session->mutes.cur);
+	if (!m || !f ||
+	    (f->flags & (VIGIL_FIELD_F_OTHER_ROOT | VIGIL_FIELD_F_UNAVAILABLE)))
+		return false;
+	return vigil_mutes_path(m, vigil_rec_event(&em->rec)->type,
+				VIGIL_FIELD_DATA(f), VIGIL_FIELD_DATA_LEN(f) - 1);
 }

@@ -10,6 +10,9 @@
 #include <linux/printk.h>
 #include <linux/vigil.h>
 
+#include "auth_events.h"
+#include "binfmt.h"
+#include "fs_watch.h"
 #include "hooks.h"
 #include "kprobe.h"
 #include "proc_events.h"
@@ -39,6 +42,20 @@ static struct vigil_hook vigil_hooks[] = {
 		.ops = &vigil_kprobe_ops,
 		.target = "taskstats_exit",
 		.handler = vigil_on_exit,
+	},
+	/* Before an exec's point of no return, where it may still fail. */
+	{
+		.event = VIGIL_EVENT_AUTH_EXEC,
+		.ops = &vigil_binfmt_ops,
+		.target = "the head of the binary formats",
+		.handler = vigil_on_auth_exec,
+	},
+	/* Marks on the superblocks the broker watches, added later. */
+	{
+		.event = VIGIL_EVENT_AUTH_OPEN,
+		.ops = &vigil_fsnotify_ops,
+		.target = "FS_OPEN_PERM of watched filesystems",
+		.handler = vigil_on_auth_open,
 	},
 };
 

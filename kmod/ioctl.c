@@ -10,16 +10,26 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fcntl.h>
 #include <linux/fs.h>
+#include <linux/kdev_t.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/vigil.h>
 
+#include "auth.h"
+#include "fs_watch.h"
 #include "ioctl.h"
+#include "mute.h"
+#include "pending.h"
 #include "record.h"
 #include "ring.h"
 #include "session.h"
+#include "vcache.h"
 
 typedef long (*vigil_ioctl_fn)(struct vigil_session *s, void __user *arg,
 			       u32 usize);
@@ -36,7 +46,9 @@ static void vigil_handshake_fill(struct vigil_session *s,
 {
 	hs->abi_major = VIGIL_ABI_MAJOR;
 	hs->abi_minor = VIGIL_ABI_MINOR;
-	hs->features = VIGIL_FEATURE_PROC_EVENTS;
+	hs->features = VIGIL_FEATURE_PROC_EVENTS | VIGIL_FEATURE_AUTH_EXEC |
+		       VIGIL_FEATURE_AUTH_OPEN | VIGIL_FEATURE_VERDICT_CACHE |
+		       VIGIL_FEATURE_MUTES;
 	hs->ring_data_size = vigil_ring_data_size(s->ring);
 	hs->ring_consumer_off = VIGIL_RING_PGOFF_CONSUMER * PAGE_SIZE;
 	hs->ring_producer_off = VIGIL_RING_PGOFF_PRODUCER * PAGE_SIZE;
@@ -72,12 +84,291 @@ static long vigil_ioctl_handshake(struct vigil_session *s, void __user *arg,
 	return vigil_session_connect(s);
 }
 
+static long vigil_ioctl_subscribe(struct vigil_session *s, void __user *arg,
+				  u32 usize)
+{
+	struct vigil_subscribe sub;
+	int err;
+
+	err = copy_struct_from_user(&sub, sizeof(sub), arg, usize);
+	if (err)
+		return err;
+	if (sub.flags || (sub.events & ~VIGIL_KNOWN_EVENTS))
+		return -EINVAL;
+	WRITE_ONCE(s->events, sub.events);
+	return 0;
+}
+
+/* A batch is checked whole before any verdict is applied. */
+static int vigil_verdicts_check(const struct vigil_verdict *v, u32 count)
+{
+	u32 i, j;
+
+	for (i = 0; i < count; i++) {
+		if ((v[i].verdict != VIGIL_VERDICT_ALLOW &&
+		     v[i].verdict != VIGIL_VERDICT_DENY) ||
+		    (v[i].flags & ~VIGIL_VERDICT_F_CACHE) || v[i].reserved)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (v[j].id == v[i].id)
+				return -EINVAL;
+	}
+	return 0;
+}
+
+static int vigil_verdicts_copy_in(struct vigil_verdict *v,
+				  const struct vigil_verdicts *vs)
+{
+	const char __user *entries = u64_to_user_ptr(vs->entries);
+	u32 i;
+	int err;
+
+	for (i = 0; i < vs->count; i++) {
+		err = copy_struct_from_user(&v[i], sizeof(v[i]),
+					    entries + i * vs->entry_size,
+					    vs->entry_size);
+		if (err)
+			return err;
+	}
+	return vigil_verdicts_check(v, vs->count);
+}
+
+/*
+ * Apply each verdict and write its error back.  Return: 0, or -EFAULT if
+ * an error could not be written back (the verdicts are applied anyway).
+ */
+static int vigil_verdicts_apply(struct vigil_session *s, struct vigil_verdict *v,
+				struct vigil_verdicts *vs)
+{
+	char __user *entries = u64_to_user_ptr(vs->entries);
+	u64 now = ktime_get_ns();
+	int err = 0;
+	u32 i;
+
+	vs->applied = 0;
+	for (i = 0; i < vs->count; i++) {
+		s32 __user *uerr = (s32 __user *)(entries + i * vs->entry_size +
+						  offsetof(struct vigil_verdict,
+							   error));
+
+		v[i].error = vigil_pending_answer(&s->pending, v[i].id,
+						  v[i].verdict, v[i].flags, now);
+		vs->applied += !v[i].error;
+		if (put_user(v[i].error, uerr))
+			err = -EFAULT;
+	}
+	return err;
+}
+
+static long vigil_ioctl_verdict(struct vigil_session *s, void __user *arg,
+				u32 usize)
+{
+	struct vigil_verdicts vs;
+	struct vigil_verdict *v;
+	int err;
+
+	err = copy_struct_from_user(&vs, sizeof(vs), arg, usize);
+	if (err)
+		return err;
+	if (vs.reserved || !vs.count || vs.count > VIGIL_VERDICT_BATCH_MAX ||
+	    vs.entry_size < VIGIL_VERDICT_SIZE_VER1 || vs.entry_size > 256)
+		return -EINVAL;
+	v = kcalloc(vs.count, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	err = vigil_verdicts_copy_in(v, &vs);
+	if (!err)
+		err = vigil_verdicts_apply(s, v, &vs);
+	if (!err && copy_to_user(arg, &vs, min_t(u32, usize, sizeof(vs))))
+		err = -EFAULT;
+	if (!err && vs.applied < vs.count)
+		err = -ENOENT;
+	kfree(v);
+	return err;
+}
+
+static long vigil_ioctl_watch(struct vigil_session *s, void __user *arg,
+			      u32 usize)
+{
+	struct vigil_watch w;
+	int err;
+
+	err = copy_struct_from_user(&w, sizeof(w), arg, usize);
+	if (err)
+		return err;
+	if ((w.flags & ~VIGIL_WATCH_F_REMOVE) || w.reserved)
+		return -EINVAL;
+	if (w.flags & VIGIL_WATCH_F_REMOVE)
+		return vigil_watch_remove(u64_to_user_ptr(w.path));
+	return vigil_watch_add(u64_to_user_ptr(w.path));
+}
+
+/* An absolute path prefix, without its trailing slash (but "/"). */
+static char *vigil_mute_prefix(u64 upath, u32 *len)
+{
+	char *buf = kmalloc(VIGIL_PATH_MAX, GFP_KERNEL);
+	long n;
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(buf, u64_to_user_ptr(upath), VIGIL_PATH_MAX);
+	if (n < 0 || n == VIGIL_PATH_MAX || buf[0] != '/') {
+		kfree(buf);
+		if (n == VIGIL_PATH_MAX)
+			return ERR_PTR(-ENAMETOOLONG);
+		return ERR_PTR(n < 0 ? n : -EINVAL);
+	}
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* The file identity of an executable, resolved as the caller sees it. */
+static int vigil_mute_exe(u64 upath, struct vigil_mute_spec *spec)
+{
+	struct path path;
+	int err;
+
+	err = user_path_at(AT_FDCWD, u64_to_user_ptr(upath), LOOKUP_FOLLOW,
+			   &path);
+	if (err)
+		return err;
+	spec->dev = new_encode_dev(d_inode(path.dentry)->i_sb->s_dev);
+	spec->ino = d_inode(path.dentry)->i_ino;
+	path_put(&path);
+	return 0;
+}
+
+static int vigil_mute_spec_from(const struct vigil_mute *m,
+				struct vigil_mute_spec *spec, char **prefix)
+{
+	*prefix = NULL;
+	memset(spec, 0, sizeof(*spec));
+	spec->kind = m->kind;
+	spec->events = m->events ? m->events : U64_MAX;
+	switch (m->kind) {
+	case VIGIL_MUTE_PROCESS:
+		if (!m->tgid || m->path)
+			return -EINVAL;
+		spec->tgid = m->tgid;
+		return 0;
+	case VIGIL_MUTE_EXE:
+		if (m->tgid)
+			return -EINVAL;
+		return vigil_mute_exe(m->path, spec);
+	case VIGIL_MUTE_PATH: {
+		char *p;
+
+		if (m->tgid)
+			return -EINVAL;
+		p = vigil_mute_prefix(m->path, &spec->len);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		*prefix = p;
+		spec->prefix = p;
+		return 0;
+	}
+	}
+	return -EINVAL;
+}
+
+static long vigil_ioctl_mute(struct vigil_session *s, void __user *arg,
+			     u32 usize)
+{
+	struct vigil_mute_spec spec;
+	struct vigil_mute m;
+	char *prefix;
+	int err;
+
+	err = copy_struct_from_user(&m, sizeof(m), arg, usize);
+	if (err)
+		return err;
+	if ((m.flags & ~VIGIL_MUTE_F_REMOVE) || m.reserved ||
+	    (m.events & ~VIGIL_KNOWN_EVENTS))
+		return -EINVAL;
+	err = vigil_mute_spec_from(&m, &spec, &prefix);
+	if (!err && (m.flags & VIGIL_MUTE_F_REMOVE)) {
+		err = vigil_mute_set_remove(&s->mutes, &spec);
+	} else if (!err) {
+		err = vigil_mute_set_add(&s->mutes, &spec);
+		/* A cached verdict must not outlive a mute of its event. */
+		if (!err)
+			vigil_vcache_flush(&s->cache);
+	}
+	kfree(prefix);
+	return err;
+}
+
+static long vigil_ioctl_cache_flush(struct vigil_session *s, void __user *arg,
+				    u32 usize)
+{
+	struct vigil_cache_flush f;
+	int err;
+
+	err = copy_struct_from_user(&f, sizeof(f), arg, usize);
+	if (err)
+		return err;
+	if (f.flags)
+		return -EINVAL;
+	vigil_vcache_flush(&s->cache);
+	return 0;
+}
+
+static long vigil_ioctl_auth_stats(struct vigil_session *s, void __user *arg,
+				   u32 usize)
+{
+	struct vigil_auth_stats st;
+	int err;
+
+	err = copy_struct_from_user(&st, sizeof(st), arg, usize);
+	if (err)
+		return err;
+	if ((st.type != VIGIL_EVENT_AUTH_EXEC &&
+	     st.type != VIGIL_EVENT_AUTH_OPEN) || st.reserved)
+		return -EINVAL;
+	vigil_auth_stats_read(s, st.type, &st);
+	if (copy_to_user(arg, &st, min_t(u32, usize, sizeof(st))))
+		return -EFAULT;
+	return 0;
+}
+
 static const struct vigil_ioctl vigil_ioctls[] = {
 	{
 		.cmd = VIGIL_IOC_HANDSHAKE,
 		.min_size = VIGIL_HANDSHAKE_SIZE_VER1,
 		.before_handshake = true,
 		.fn = vigil_ioctl_handshake,
+	},
+	{
+		.cmd = VIGIL_IOC_SUBSCRIBE,
+		.min_size = sizeof(struct vigil_subscribe),
+		.fn = vigil_ioctl_subscribe,
+	},
+	{
+		.cmd = VIGIL_IOC_VERDICT,
+		.min_size = sizeof(struct vigil_verdicts),
+		.fn = vigil_ioctl_verdict,
+	},
+	{
+		.cmd = VIGIL_IOC_WATCH,
+		.min_size = sizeof(struct vigil_watch),
+		.fn = vigil_ioctl_watch,
+	},
+	{
+		.cmd = VIGIL_IOC_MUTE,
+		.min_size = sizeof(struct vigil_mute),
+		.fn = vigil_ioctl_mute,
+	},
+	{
+		.cmd = VIGIL_IOC_CACHE_FLUSH,
+		.min_size = sizeof(struct vigil_cache_flush),
+		.fn = vigil_ioctl_cache_flush,
+	},
+	{
+		.cmd = VIGIL_IOC_AUTH_STATS,
+		.min_size = sizeof(struct vigil_auth_stats),
+		.fn = vigil_ioctl_auth_stats,
 	},
 };
 

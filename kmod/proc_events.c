@@ -76,6 +76,10 @@ void vigil_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 	ev->exe_dev = new_encode_dev(file_inode(bprm->file)->i_sb->s_dev);
 	ev->exe_ino = file_inode(bprm->file)->i_ino;
 	vigil_emit_put_path(&em, VIGIL_FIELD_EXE, &bprm->file->f_path);
+	if (vigil_emit_path_muted(&em)) {
+		vigil_emit_cancel(&em);
+		return;
+	}
 	vigil_rec_put_str(&em.rec, VIGIL_FIELD_FILENAME, bprm->filename,
 			  VIGIL_PATH_MAX);
 	vigil_rec_put_user_strings(&em.rec, VIGIL_FIELD_ARGV,

@@ -24,11 +24,6 @@
 
 #include "record.h"
 
-static struct vigil_event *vigil_rec_event(struct vigil_rec *rec)
-{
-	return rec->buf;
-}
-
 /**
  * vigil_rec_init() - start a record
  * @rec: the builder
@@ -64,6 +59,7 @@ struct vigil_event *vigil_rec_init(struct vigil_rec *rec, void *buf, u32 cap,
 	rec->buf = buf;
 	rec->cap = cap;
 	rec->len = fixed_len;
+	rec->last = 0;
 	return ev;
 }
 
@@ -101,6 +97,7 @@ static void vigil_rec_field_close(struct vigil_rec *rec,
 	field->len = len;
 	field->flags = flags;
 	memset((void *)field + len, 0, padded - len);
+	rec->last = rec->len;
 	rec->len += padded;
 	if (flags & VIGIL_FIELD_F_TRUNCATED)
 		vigil_rec_event(rec)->flags |= VIGIL_EVENT_F_TRUNCATED;
@@ -262,6 +259,49 @@ int vigil_rec_put_user_strings(struct vigil_rec *rec, u16 type,
 	}
 	vigil_rec_field_close(rec, field, n, flags);
 	return 0;
+}
+
+/**
+ * vigil_rec_put_strings() - append NUL-terminated strings from kernel memory
+ * @rec: the builder
+ * @type: VIGIL_FIELD_*
+ * @data: the strings, one after the other
+ * @len: their bytes
+ * @flags: VIGIL_FIELD_F_* the caller already knows of
+ *
+ * Bytes past the room left are cut and flagged; a cut field still ends in
+ * a NUL.
+ *
+ * Return: 0, or -ENOSPC if the field was left out.
+ */
+int vigil_rec_put_strings(struct vigil_rec *rec, u16 type, const char *data,
+			  u32 len, u16 flags)
+{
+	struct vigil_field *field;
+	char *dst;
+	u32 room;
+
+	field = vigil_rec_field_open(rec, type, &room);
+	if (!field)
+		return -ENOSPC;
+	if (len > room) {
+		len = room;
+		flags |= VIGIL_FIELD_F_TRUNCATED;
+	}
+	dst = (char *)(field + 1);
+	memcpy(dst, data, len);
+	if (len && dst[len - 1] != '\0') {
+		dst[len - 1] = '\0';
+		flags |= VIGIL_FIELD_F_TRUNCATED;
+	}
+	vigil_rec_field_close(rec, field, len, flags);
+	return 0;
+}
+
+/* The field appended last, or NULL. */
+const struct vigil_field *vigil_rec_last_field(const struct vigil_rec *rec)
+{
+	return rec->last ? rec->buf + rec->last : NULL;
 }
 
 /* Finish the record: return its length, now also in its header. */

@@ -19,6 +19,7 @@ struct vigil_rec {
 	void *buf;
 	u32 cap;	/* bytes available at buf */
 	u32 len;	/* bytes used, a multiple of 8 */
+	u32 last;	/* offset of the last field appended, or 0 */
 };
 
 struct vigil_event *vigil_rec_init(struct vigil_rec *rec, void *buf, u32 cap,
@@ -31,6 +32,14 @@ int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
 int vigil_rec_put_user_strings(struct vigil_rec *rec, u16 type,
 			       unsigned long start, unsigned long end,
 			       u32 max);
+int vigil_rec_put_strings(struct vigil_rec *rec, u16 type, const char *data,
+			  u32 len, u16 flags);
+const struct vigil_field *vigil_rec_last_field(const struct vigil_rec *rec);
+
+static inline struct vigil_event *vigil_rec_event(const struct vigil_rec *rec)
+{
+	return rec->buf;
+}
 u32 vigil_rec_finish(struct vigil_rec *rec);
 
 void vigil_rec_fill_proc(struct vigil_proc *proc, struct task_struct *task);

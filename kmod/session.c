@@ -22,13 +22,23 @@
 /* 1 while a session exists: /dev/vigil has one opener at a time. */
 static atomic_t vigil_session_taken = ATOMIC_INIT(0);
 
+static void vigil_session_free(struct vigil_session *s)
+{
+	vigil_vcache_uninit(&s->cache);
+	vigil_mute_set_uninit(&s->mutes);
+	vigil_ring_destroy(s->ring);
+	mutex_destroy(&s->lock);
+	kfree(s);
+}
+
 /**
  * vigil_session_open() - create the session, if there is none
+ * @file: the file it belongs to
  *
  * Return: the session, or ERR_PTR(-EBUSY) if another one exists,
  * ERR_PTR(-ENOMEM).
  */
-struct vigil_session *vigil_session_open(void)
+struct vigil_session *vigil_session_open(struct file *file)
 {
 	struct vigil_session *s;
 	int err;
@@ -43,31 +53,44 @@ struct vigil_session *vigil_session_open(void)
 		goto err_release;
 	}
 	mutex_init(&s->lock);
+	s->file = file;
+	s->broker_tgid = task_tgid_nr(current);
+	s->events = VIGIL_DEFAULT_EVENTS;
+	vigil_pending_init(&s->pending, vigil_param_max_waiters());
+	vigil_mute_set_init(&s->mutes);
+	err = vigil_vcache_init(&s->cache, vigil_param_cache_size());
+	if (err)
+		goto err_free;
 	s->ring = vigil_ring_create(vigil_param_ring_size());
 	if (IS_ERR(s->ring)) {
 		err = PTR_ERR(s->ring);
+		s->ring = NULL;
 		goto err_free;
 	}
 	return s;
 
 err_free:
-	kfree(s);
+	vigil_session_free(s);
 err_release:
 	atomic_set_release(&vigil_session_taken, 0);
 	return ERR_PTR(err);
 }
 
-/* Detach the hooks, free the session and let the next broker in. */
+/*
+ * Release every AUTH waiter with its miss verdict, detach the hooks, free
+ * the session and let the next broker in.
+ */
 void vigil_session_close(struct vigil_session *s)
 {
+	vigil_pending_release_all(&s->pending);
 	if (s->connected) {
 		vigil_hooks_detach_all();
 		vigil_emit_stop();
+		vigil_auth_stop();
 		path_put(&s->root);
 	}
-	vigil_ring_destroy(s->ring);
-	mutex_destroy(&s->lock);
-	kfree(s);
+	vigil_pending_wait_drained(&s->pending);
+	vigil_session_free(s);
 	/* Everything above is done before the next open can succeed. */
 	atomic_set_release(&vigil_session_taken, 0);
 }
@@ -91,9 +114,11 @@ int vigil_session_connect(struct vigil_session *s)
 	/* Paths in records are compared with the broker's view of them. */
 	get_fs_root(current->fs, &s->root);
 	vigil_emit_start(s);
+	vigil_auth_start(s);
 	err = vigil_hooks_attach_all();
 	if (err) {
 		vigil_emit_stop();
+		vigil_auth_stop();
 		path_put(&s->root);
 		goto out_unlock;
 	}

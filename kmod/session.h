@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The broker session: the one open file of /dev/vigil, its ring, and
- * whether the broker has connected (completed the handshake).
+ * The broker session: the one open file of /dev/vigil, its ring, whether
+ * the broker has connected (completed the handshake), what it subscribed
+ * to, and its AUTH state: waiting requests, verdict cache, mutes, stats.
  */
 #ifndef _VIGIL_SESSION_H
 #define _VIGIL_SESSION_H
@@ -10,16 +11,39 @@
 #include <linux/path.h>
 #include <linux/types.h>
 
+#include "auth.h"
+#include "mute.h"
+#include "pending.h"
+#include "vcache.h"
+
+struct file;
 struct vigil_ring;
 
 struct vigil_session {
 	struct mutex lock;		/* serializes connecting */
 	struct vigil_ring *ring;	/* fixed from open to close */
+	struct file *file;		/* the session's file */
+	pid_t broker_tgid;		/* the opener: its events are muted */
 	bool connected;			/* hooks attached, events flow */
 	struct path root;		/* the broker's root, while connected */
+	u64 events;			/* VIGIL_EVENT_BIT()s subscribed */
+	struct vigil_pending pending;	/* AUTH events waiting */
+	struct vigil_vcache cache;	/* cached verdicts */
+	struct vigil_mute_set mutes;
+	struct vigil_auth_counters stats[VIGIL_AUTH_TYPES];
 };
 
-struct vigil_session *vigil_session_open(void);
+/* Event types delivered after the handshake, as in ABI 1.0. */
+#define VIGIL_DEFAULT_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |	\
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |	\
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT))
+
+/* Every event type this shim knows. */
+#define VIGIL_KNOWN_EVENTS	(VIGIL_DEFAULT_EVENTS |			\
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN))
+
+struct vigil_session *vigil_session_open(struct file *file);
 void vigil_session_close(struct vigil_session *s);
 int vigil_session_connect(struct vigil_session *s);
 bool vigil_session_connected(struct vigil_session *s);

@@ -25,6 +25,20 @@
  * Every command other than the handshake, and mmap(2), fails with EPROTO
  * until the handshake has succeeded.
  *
+ * Permission (AUTH) events
+ * ------------------------
+ *
+ * An AUTH record asks the broker whether an operation may go on: an exec
+ * (VIGIL_EVENT_AUTH_EXEC, before the exec's point of no return) or a file
+ * open (VIGIL_EVENT_AUTH_OPEN, on filesystems the broker watches with
+ * VIGIL_IOC_WATCH).  The caller sleeps until the broker answers with
+ * VIGIL_IOC_VERDICT or until the record's deadline; then the event type's
+ * miss verdict applies (a module parameter: allow unless the administrator
+ * chose deny).  AUTH events are off until the broker subscribes to them.
+ * Processes holding the session's file never wait (the broker cannot
+ * deadlock itself); a verdict sent with VIGIL_VERDICT_F_CACHE answers
+ * repeats in the kernel until the file changes.
+ *
  * Commands
  * --------
  *
@@ -44,6 +58,48 @@
  *                      can say which version the shim speaks
  *     EALREADY         this session has already completed a handshake
  *     ENOENT           a kernel hook point the shim needs is missing
+ *
+ * VIGIL_IOC_SUBSCRIBE (struct vigil_subscribe, write)
+ *   Set the event types delivered, VIGIL_EVENT_BIT() of each.  After the
+ *   handshake: fork, exec and exit.  EINVAL for unknown bits or flags.
+ *
+ * VIGIL_IOC_VERDICT (struct vigil_verdicts, read/write)
+ *   Answer AUTH events, up to VIGIL_VERDICT_BATCH_MAX at once.  The whole
+ *   batch is checked first: EINVAL for a count of 0 or past the maximum,
+ *   an entry size below version 1's or past 256, a verdict other than
+ *   ALLOW or DENY, unknown flags, a non-zero reserved field, or an id
+ *   given twice; E2BIG for non-zero bytes past the shim's entry; EFAULT.
+ *   Then each entry is applied on its own: its error is 0, or -ENOENT if
+ *   no event waits with that id (unknown, past its deadline, or already
+ *   answered), which changes nothing.  applied counts the entries applied;
+ *   the command fails with ENOENT if it is less than count.
+ *
+ * VIGIL_IOC_WATCH (struct vigil_watch, write)
+ *   Watch (or with VIGIL_WATCH_F_REMOVE stop watching) the filesystem
+ *   holding a path, for VIGIL_EVENT_AUTH_OPEN.  A watch covers every mount
+ *   of that filesystem, and files created later; a filesystem mounted
+ *   later is not covered until it is watched.  Errors: EINVAL (flags),
+ *   EFAULT, ENOENT/ENOTDIR/EACCES/ENAMETOOLONG (the path, resolved as the
+ *   caller), EEXIST (already watched), ENOENT (removing an unwatched
+ *   one), ENOSPC (VIGIL_WATCH_MAX watches already).
+ *
+ * VIGIL_IOC_MUTE (struct vigil_mute, write)
+ *   Mute (or with VIGIL_MUTE_F_REMOVE unmute) events: of a process, of the
+ *   processes running an executable, or about paths under a prefix.  A
+ *   muted event is not produced: it costs no record, and an AUTH event is
+ *   allowed without asking.  Errors: EINVAL (kind, flags, reserved bits,
+ *   unknown event bits, a tgid of 0, a prefix not absolute), EFAULT,
+ *   ENAMETOOLONG, ENOENT (an executable that does not exist, or removing
+ *   a mute that is not there), EEXIST (already muted), ENOSPC
+ *   (VIGIL_MUTE_MAX of that kind already).
+ *
+ * VIGIL_IOC_CACHE_FLUSH (struct vigil_cache_flush, write)
+ *   Forget every cached verdict.  EINVAL for flags.
+ *
+ * VIGIL_IOC_AUTH_STATS (struct vigil_auth_stats, read/write)
+ *   Counters of one AUTH event type for this session.  EINVAL for another
+ *   type or non-zero reserved fields.
+ *
  *   Any other command number fails with ENOTTY.
  *
  * Ring
@@ -105,6 +161,10 @@
  *                    program.  Fields: VIGIL_FIELD_EXE, VIGIL_FIELD_FILENAME,
  *                    VIGIL_FIELD_ARGV.
  * VIGIL_EVENT_EXIT   struct vigil_exit_event: a thread exited.
+ * VIGIL_EVENT_AUTH_EXEC  struct vigil_auth_exec_event: may this exec go
+ *                    on?  Fields: VIGIL_FIELD_EXE, _FILENAME, _ARGV.
+ * VIGIL_EVENT_AUTH_OPEN  struct vigil_auth_open_event: may this open go
+ *                    on?  Field: VIGIL_FIELD_PATH.
  *
  * Kernel threads are not reported: not their creation, not their exit.
  * Ids are in the initial pid namespace, uids and gids in the initial user
@@ -116,11 +176,20 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/*
+ * 1.0: process events (fork, exec, exit), the ring, the handshake.
+ * 1.1: AUTH events (exec, open), verdicts, watches, mutes, the verdict
+ *      cache, subscriptions, AUTH stats.
+ */
 #define VIGIL_ABI_MAJOR		1
-#define VIGIL_ABI_MINOR		0
+#define VIGIL_ABI_MINOR		1
 
 /* Feature bits, returned in vigil_handshake.features. */
 #define VIGIL_FEATURE_PROC_EVENTS	(1ULL << 0)	/* fork, exec, exit */
+#define VIGIL_FEATURE_AUTH_EXEC		(1ULL << 1)	/* AUTH_EXEC */
+#define VIGIL_FEATURE_AUTH_OPEN		(1ULL << 2)	/* AUTH_OPEN, watches */
+#define VIGIL_FEATURE_VERDICT_CACHE	(1ULL << 3)	/* VIGIL_VERDICT_F_CACHE */
+#define VIGIL_FEATURE_MUTES		(1ULL << 4)	/* VIGIL_IOC_MUTE */
 
 /**
  * struct vigil_handshake - agree on the ABI, learn the ring geometry
@@ -157,6 +226,170 @@ struct vigil_handshake {
 
 #define VIGIL_IOC_MAGIC		0xB9
 #define VIGIL_IOC_HANDSHAKE	_IOWR(VIGIL_IOC_MAGIC, 0x00, struct vigil_handshake)
+
+/* The bit of an event type in masks of event types. */
+#define VIGIL_EVENT_BIT(type)	(1ULL << (type))
+
+/**
+ * struct vigil_subscribe - choose the event types delivered
+ * @events: VIGIL_EVENT_BIT() of each type wanted
+ * @flags: must be 0
+ */
+struct vigil_subscribe {
+	__aligned_u64 events;
+	__aligned_u64 flags;
+};
+
+#define VIGIL_IOC_SUBSCRIBE	_IOW(VIGIL_IOC_MAGIC, 0x01, struct vigil_subscribe)
+
+/* vigil_verdict.verdict */
+#define VIGIL_VERDICT_ALLOW	1
+#define VIGIL_VERDICT_DENY	2
+
+/* vigil_verdict.flags */
+#define VIGIL_VERDICT_F_CACHE	(1U << 0)	/* remember for this file */
+
+#define VIGIL_VERDICT_BATCH_MAX	256
+
+/**
+ * struct vigil_verdict - the answer to one AUTH event
+ * @id: the event's vigil_auth.id
+ * @verdict: VIGIL_VERDICT_ALLOW or VIGIL_VERDICT_DENY
+ * @flags: VIGIL_VERDICT_F_*
+ * @error: out: 0 if applied, -ENOENT if no event waits with this id
+ * @reserved: zero
+ */
+struct vigil_verdict {
+	__aligned_u64 id;
+	__u32 verdict;
+	__u32 flags;
+	__s32 error;
+	__u32 reserved;
+};
+
+#define VIGIL_VERDICT_SIZE_VER1	24
+
+/**
+ * struct vigil_verdicts - a batch of answers
+ * @entries: user pointer to @count entries of @entry_size bytes
+ * @count: 1 to VIGIL_VERDICT_BATCH_MAX
+ * @entry_size: sizeof(struct vigil_verdict) as the client knows it
+ * @applied: out: entries applied
+ * @reserved: zero
+ */
+struct vigil_verdicts {
+	__aligned_u64 entries;
+	__u32 count;
+	__u32 entry_size;
+	__u32 applied;
+	__u32 reserved;
+};
+
+#define VIGIL_IOC_VERDICT	_IOWR(VIGIL_IOC_MAGIC, 0x02, struct vigil_verdicts)
+
+#define VIGIL_WATCH_F_REMOVE	(1U << 0)
+#define VIGIL_WATCH_MAX		64
+
+/**
+ * struct vigil_watch - watch a filesystem for AUTH_OPEN
+ * @path: user pointer to a NUL-terminated path on the filesystem
+ * @flags: VIGIL_WATCH_F_*
+ * @reserved: zero
+ */
+struct vigil_watch {
+	__aligned_u64 path;
+	__u32 flags;
+	__u32 reserved;
+};
+
+#define VIGIL_IOC_WATCH		_IOW(VIGIL_IOC_MAGIC, 0x03, struct vigil_watch)
+
+/* vigil_mute.kind */
+#define VIGIL_MUTE_PROCESS	1	/* the process @tgid */
+#define VIGIL_MUTE_EXE		2	/* processes running the file @path */
+#define VIGIL_MUTE_PATH		3	/* paths under the directory @path */
+
+#define VIGIL_MUTE_F_REMOVE	(1U << 0)
+#define VIGIL_MUTE_MAX		256	/* of each kind */
+
+/**
+ * struct vigil_mute - mute or unmute events
+ * @kind: VIGIL_MUTE_*
+ * @flags: VIGIL_MUTE_F_*
+ * @events: VIGIL_EVENT_BIT() of the types muted; 0 for every type
+ * @tgid: VIGIL_MUTE_PROCESS: the process
+ * @reserved: zero
+ * @path: VIGIL_MUTE_EXE, VIGIL_MUTE_PATH: user pointer to a NUL-terminated
+ *	path.  An executable is resolved when muted and matched by file
+ *	identity; a prefix is an absolute path, matched as a string, by whole
+ *	components, against paths resolved from the broker's root.
+ */
+struct vigil_mute {
+	__u32 kind;
+	__u32 flags;
+	__aligned_u64 events;
+	__u32 tgid;
+	__u32 reserved;
+	__aligned_u64 path;
+};
+
+#define VIGIL_IOC_MUTE		_IOW(VIGIL_IOC_MAGIC, 0x04, struct vigil_mute)
+
+/**
+ * struct vigil_cache_flush - forget cached verdicts
+ * @flags: must be 0
+ */
+struct vigil_cache_flush {
+	__aligned_u64 flags;
+};
+
+#define VIGIL_IOC_CACHE_FLUSH	_IOW(VIGIL_IOC_MAGIC, 0x05, struct vigil_cache_flush)
+
+#define VIGIL_LATENCY_BUCKETS	8
+
+/**
+ * struct vigil_auth_stats - counters of one AUTH event type
+ * @type: in: VIGIL_EVENT_AUTH_EXEC or VIGIL_EVENT_AUTH_OPEN
+ * @reserved: zero
+ * @requests: events decided: allowed + denied
+ * @allowed: events allowed
+ * @denied: events denied
+ * @answered: decided by the broker's verdict
+ * @missed: the deadline passed: the miss verdict applied
+ * @overflow: too many waiters: the miss verdict applied at once
+ * @undelivered: the record did not fit in the ring: the miss verdict
+ * @released: the broker closed the device: the miss verdict
+ * @killed: the waiting task was killed: denied
+ * @cache_hits: decided by a cached verdict
+ * @cache_misses: looked up in the cache and not found
+ * @muted: muted: allowed without asking
+ * @self: from a process holding the session's file: allowed at once
+ * @latency: answered events by time from record to verdict: bucket i
+ *	counts those under 10^(i+1) microseconds, the last one the rest
+ *
+ * answered + missed + overflow + undelivered + released + killed +
+ * cache_hits + muted + self == requests.
+ */
+struct vigil_auth_stats {
+	__u32 type;
+	__u32 reserved;
+	__aligned_u64 requests;
+	__aligned_u64 allowed;
+	__aligned_u64 denied;
+	__aligned_u64 answered;
+	__aligned_u64 missed;
+	__aligned_u64 overflow;
+	__aligned_u64 undelivered;
+	__aligned_u64 released;
+	__aligned_u64 killed;
+	__aligned_u64 cache_hits;
+	__aligned_u64 cache_misses;
+	__aligned_u64 muted;
+	__aligned_u64 self;
+	__aligned_u64 latency[VIGIL_LATENCY_BUCKETS];
+};
+
+#define VIGIL_IOC_AUTH_STATS	_IOWR(VIGIL_IOC_MAGIC, 0x06, struct vigil_auth_stats)
 
 /**
  * struct vigil_ring_consumer - the page the broker writes
@@ -208,6 +441,8 @@ struct vigil_ring_hdr {
 #define VIGIL_EVENT_FORK	1
 #define VIGIL_EVENT_EXEC	2
 #define VIGIL_EVENT_EXIT	3
+#define VIGIL_EVENT_AUTH_EXEC	4
+#define VIGIL_EVENT_AUTH_OPEN	5
 
 #define VIGIL_EVENT_VERSION	1
 
@@ -319,6 +554,75 @@ struct vigil_exit_event {
 	__u32 flags;
 };
 
+/**
+ * struct vigil_auth - what every AUTH record carries first
+ * @id: the id to answer with, in VIGIL_IOC_VERDICT
+ * @deadline_ns: CLOCK_MONOTONIC time at which the shim stops waiting and
+ *	applies the miss verdict
+ */
+struct vigil_auth {
+	__aligned_u64 id;
+	__aligned_u64 deadline_ns;
+};
+
+/* vigil_auth_exec_event.flags */
+#define VIGIL_AUTH_EXEC_F_INTERPRETER	(1U << 0)	/* for a script */
+
+/**
+ * struct vigil_auth_exec_event - VIGIL_EVENT_AUTH_EXEC
+ * @hdr: common header
+ * @auth: id and deadline
+ * @proc: the process calling execve, as it is before the exec
+ * @argc: number of arguments, even when VIGIL_FIELD_ARGV is truncated
+ * @flags: VIGIL_AUTH_EXEC_F_INTERPRETER if the file is the interpreter of
+ *	a script (the script had its own AUTH_EXEC record just before)
+ * @exe_dev: device of the file to run, as stat(2) gives st_dev
+ * @reserved: zero
+ * @exe_ino: inode number of the file to run
+ *
+ * Fields: VIGIL_FIELD_EXE (the file to run), VIGIL_FIELD_FILENAME (the
+ * path given to execve) and VIGIL_FIELD_ARGV.
+ */
+struct vigil_auth_exec_event {
+	struct vigil_event hdr;
+	struct vigil_auth auth;
+	struct vigil_proc proc;
+	__u32 argc;
+	__u32 flags;
+	__u32 exe_dev;
+	__u32 reserved;
+	__aligned_u64 exe_ino;
+};
+
+/* vigil_auth_open_event.access */
+#define VIGIL_ACCESS_READ	(1U << 0)
+#define VIGIL_ACCESS_WRITE	(1U << 1)
+#define VIGIL_ACCESS_EXEC	(1U << 2)	/* opened to be executed */
+
+/**
+ * struct vigil_auth_open_event - VIGIL_EVENT_AUTH_OPEN
+ * @hdr: common header
+ * @auth: id and deadline
+ * @proc: the process opening the file
+ * @open_flags: the flags given to open(2): O_ACCMODE, O_TRUNC, O_APPEND...
+ * @access: VIGIL_ACCESS_* the file is opened for
+ * @dev: device of the file, as stat(2) gives st_dev
+ * @reserved: zero
+ * @ino: inode number of the file
+ *
+ * Field: VIGIL_FIELD_PATH.  Directories are not reported.
+ */
+struct vigil_auth_open_event {
+	struct vigil_event hdr;
+	struct vigil_auth auth;
+	struct vigil_proc proc;
+	__u32 open_flags;
+	__u32 access;
+	__u32 dev;
+	__u32 reserved;
+	__aligned_u64 ino;
+};
+
 /*
  * Variable-length field types, vigil_field.type.
  *
@@ -326,6 +630,7 @@ struct vigil_exit_event {
  *                       its interpreter), as the process sees it
  * VIGIL_FIELD_FILENAME  string: the path as given to execve(2)
  * VIGIL_FIELD_ARGV      the arguments, each ending in a NUL
+ * VIGIL_FIELD_PATH      string: the file an AUTH_OPEN is about
  *
  * Paths are resolved from the process's root directory.  When that is not
  * the broker's (a chroot, another mount namespace), the path names the
@@ -335,6 +640,7 @@ struct vigil_exit_event {
 #define VIGIL_FIELD_EXE		1
 #define VIGIL_FIELD_FILENAME	2
 #define VIGIL_FIELD_ARGV	3
+#define VIGIL_FIELD_PATH	4
 
 /* vigil_field.flags */
 #define VIGIL_FIELD_F_TRUNCATED		(1U << 0)	/* cut to fit a bound */

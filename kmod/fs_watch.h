@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Watched filesystems: an fsnotify group of the shim's own, with a mark
+ * on each superblock the broker watches, for AUTH_OPEN.
+ */
+#ifndef _VIGIL_FS_WATCH_H
+#define _VIGIL_FS_WATCH_H
+
+#include <linux/compiler_types.h>
+
+#include "hooks.h"
+
+extern const struct vigil_hook_ops vigil_fsnotify_ops;
+
+int vigil_watch_add(const char __user *path);
+int vigil_watch_remove(const char __user *path);
+
+#endif /* _VIGIL_FS_WATCH_H */
