@@ -15,7 +15,22 @@ const char *vigil_event_type_name(uint32_t type)
 		return "exec";
 	case VIGIL_EVENT_EXIT:
 		return "exit";
+	case VIGIL_EVENT_AUTH_EXEC:
+		return "auth_exec";
+	case VIGIL_EVENT_AUTH_OPEN:
+		return "auth_open";
 	}
+	return NULL;
+}
+
+const struct vigil_auth *vigil_event_auth(const struct vigil_event_view *view)
+{
+	if (!view->known)
+		return NULL;
+	if (view->type == VIGIL_EVENT_AUTH_EXEC)
+		return &view->fixed.auth_exec.auth;
+	if (view->type == VIGIL_EVENT_AUTH_OPEN)
+		return &view->fixed.auth_open.auth;
 	return NULL;
 }
 
@@ -28,22 +43,30 @@ static size_t fixed_size(uint32_t type)
 		return sizeof(struct vigil_exec_event);
 	case VIGIL_EVENT_EXIT:
 		return sizeof(struct vigil_exit_event);
+	case VIGIL_EVENT_AUTH_EXEC:
+		return sizeof(struct vigil_auth_exec_event);
+	case VIGIL_EVENT_AUTH_OPEN:
+		return sizeof(struct vigil_auth_open_event);
 	}
 	return 0;
 }
 
+/* Where a field of @type goes, for the record types that have it. */
 static struct vigil_field_view *field_slot(struct vigil_event_view *view,
 					   uint16_t type)
 {
-	if (view->type != VIGIL_EVENT_EXEC)
-		return NULL;
+	int exec = view->type == VIGIL_EVENT_EXEC ||
+		   view->type == VIGIL_EVENT_AUTH_EXEC;
+
 	switch (type) {
 	case VIGIL_FIELD_EXE:
-		return &view->exe;
+		return exec ? &view->exe : NULL;
 	case VIGIL_FIELD_FILENAME:
-		return &view->filename;
+		return exec ? &view->filename : NULL;
 	case VIGIL_FIELD_ARGV:
-		return &view->argv;
+		return exec ? &view->argv : NULL;
+	case VIGIL_FIELD_PATH:
+		return view->type == VIGIL_EVENT_AUTH_OPEN ? &view->path : NULL;
 	}
 	return NULL;
 }

@@ -28,11 +28,17 @@ struct vigil_event_view {
 		struct vigil_fork_event fork;
 		struct vigil_exec_event exec;
 		struct vigil_exit_event exit;
+		struct vigil_auth_exec_event auth_exec;
+		struct vigil_auth_open_event auth_open;
 	} fixed;
 	struct vigil_field_view exe;
 	struct vigil_field_view filename;
 	struct vigil_field_view argv;
+	struct vigil_field_view path;
 };
+
+/* The vigil_auth block of an AUTH record, or NULL for other records. */
+const struct vigil_auth *vigil_event_auth(const struct vigil_event_view *view);
 
 /*
  * Decode the record of @len bytes at @buf (any alignment) into @view,
@@ -44,7 +50,7 @@ struct vigil_event_view {
 int vigil_event_decode(const void *buf, size_t len,
 		       struct vigil_event_view *view);
 
-/* Name of a record type ("fork", "exec", "exit"), or NULL. */
+/* Name of a record type ("fork", "exec", "auth_exec"...), or NULL. */
 const char *vigil_event_type_name(uint32_t type);
 
 #endif /* VIGIL_EVENT_H */

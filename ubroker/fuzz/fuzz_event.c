@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sink)
 		sink = fopen("/dev/null", "w");
 	if (vigil_event_decode(data, size, &v) == 0) {
-		vigild_print_event(sink, VIGILD_FORMAT_JSON, &v);
-		vigild_print_event(sink, VIGILD_FORMAT_TEXT, &v);
+		vigild_print_event(sink, VIGILD_FORMAT_JSON, &v, "allow");
+		vigild_print_event(sink, VIGILD_FORMAT_TEXT, &v, NULL);
 	}
 	return 0;
 }

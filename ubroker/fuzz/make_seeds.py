@@ -6,8 +6,8 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FORK, EXEC, EXIT = 1, 2, 3
-EXE, FILENAME, ARGV = 1, 2, 3
+FORK, EXEC, EXIT, AUTH_EXEC, AUTH_OPEN = 1, 2, 3, 4, 5
+EXE, FILENAME, ARGV, PATH = 1, 2, 3, 4
 BUSY = 1 << 31
 
 
@@ -36,6 +36,13 @@ RECORDS = {
     "fork": record(FORK, PROC + struct.pack("<II", 43, 43), []),
     "exit": record(EXIT, PROC + struct.pack("<II", 768, 1), []),
     "unknown": record(99, b"\0" * 16, [(7, 0, b"x\0")]),
+    "auth_exec": record(AUTH_EXEC, struct.pack("<QQ", 9, 5000) + PROC +
+                        struct.pack("<IIIIQ", 2, 1, 2049, 0, 77),
+                        [(EXE, 0, b"/bin/busybox\0"), (FILENAME, 0, b"/tmp/s\0"),
+                         (ARGV, 0, b"/bin/sh\0/tmp/s\0")]),
+    "auth_open": record(AUTH_OPEN, struct.pack("<QQ", 10, 6000) + PROC +
+                        struct.pack("<IIIIQ", 0o1101, 3, 2049, 0, 78),
+                        [(PATH, 0, b"/tmp/f\0")]),
 }
 
 

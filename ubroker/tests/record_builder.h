@@ -76,4 +76,40 @@ static inline void rb_exec_ls(struct rb *rb)
 	rb_field(rb, VIGIL_FIELD_ARGV, 0, "ls\0-l", 6);
 }
 
+/* An AUTH_EXEC record of @exe by pid 42, with id @id. */
+static inline void rb_auth_exec(struct rb *rb, uint64_t id, const char *exe)
+{
+	struct vigil_auth_exec_event *ev;
+
+	ev = rb_init(rb, VIGIL_EVENT_AUTH_EXEC, sizeof(*ev), 11);
+	ev->auth.id = id;
+	ev->auth.deadline_ns = 5000;
+	ev->proc.pid = 42;
+	ev->proc.tgid = 42;
+	ev->argc = 1;
+	ev->exe_dev = 2049;
+	ev->exe_ino = 77;
+	rb_str(rb, VIGIL_FIELD_EXE, exe);
+	rb_str(rb, VIGIL_FIELD_FILENAME, exe);
+	rb_field(rb, VIGIL_FIELD_ARGV, 0, "x", 2);
+}
+
+/* An AUTH_OPEN record of @path by pid 42, with id @id. */
+static inline void rb_auth_open(struct rb *rb, uint64_t id, const char *path,
+				uint32_t access)
+{
+	struct vigil_auth_open_event *ev;
+
+	ev = rb_init(rb, VIGIL_EVENT_AUTH_OPEN, sizeof(*ev), 12);
+	ev->auth.id = id;
+	ev->auth.deadline_ns = 6000;
+	ev->proc.pid = 42;
+	ev->proc.tgid = 42;
+	ev->open_flags = 01101;		/* O_WRONLY | O_CREAT | O_TRUNC */
+	ev->access = access;
+	ev->dev = 2049;
+	ev->ino = 78;
+	rb_str(rb, VIGIL_FIELD_PATH, path);
+}
+
 #endif /* VIGIL_RECORD_BUILDER_H */

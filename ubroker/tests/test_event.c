@@ -168,6 +168,36 @@ static void larger_fixed_part_is_accepted(void **state)
 	assert_string_equal("/bin/y", v.filename.data);
 }
 
+static void auth_records_decode(void **state)
+{
+	struct vigil_event_view v;
+
+	(void)state;
+	rb_auth_exec(&rb, 3, "/bin/sh");
+	assert_int_equal(0, decode(&v));
+	assert_int_equal(3, vigil_event_auth(&v)->id);
+	assert_string_equal("/bin/sh", v.exe.data);
+	rb_auth_open(&rb, 4, "/etc/passwd", VIGIL_ACCESS_READ);
+	assert_int_equal(0, decode(&v));
+	assert_int_equal(4, vigil_event_auth(&v)->id);
+	assert_int_equal(6000, vigil_event_auth(&v)->deadline_ns);
+	assert_string_equal("/etc/passwd", v.path.data);
+	assert_null(v.exe.data);
+}
+
+/* A field belongs to the record types that have it; elsewhere it is skipped. */
+static void fields_of_other_types_are_skipped(void **state)
+{
+	struct vigil_event_view v;
+
+	(void)state;
+	rb_init(&rb, VIGIL_EVENT_EXEC, sizeof(struct vigil_exec_event), 1);
+	rb_str(&rb, VIGIL_FIELD_PATH, "/x");
+	assert_int_equal(0, decode(&v));
+	assert_null(v.path.data);
+	assert_null(vigil_event_auth(&v));
+}
+
 static void empty_argv_is_accepted(void **state)
 {
 	struct vigil_event_view v;
@@ -192,6 +222,8 @@ int main(void)
 		cmocka_unit_test(unknown_type_decodes_as_unknown),
 		cmocka_unit_test(larger_fixed_part_is_accepted),
 		cmocka_unit_test(empty_argv_is_accepted),
+		cmocka_unit_test(auth_records_decode),
+		cmocka_unit_test(fields_of_other_types_are_skipped),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

@@ -14,7 +14,7 @@
 
 static struct rb rb;
 
-static char *format(enum vigild_format fmt)
+static char *format_verdict(enum vigild_format fmt, const char *verdict)
 {
 	struct vigil_event_view v;
 	char *out = NULL;
@@ -22,9 +22,14 @@ static char *format(enum vigild_format fmt)
 	FILE *f = open_memstream(&out, &n);
 
 	assert_int_equal(0, vigil_event_decode(rb.buf, rb.len, &v));
-	vigild_print_event(f, fmt, &v);
+	vigild_print_event(f, fmt, &v, verdict);
 	fclose(f);
 	return out;
+}
+
+static char *format(enum vigild_format fmt)
+{
+	return format_verdict(fmt, NULL);
 }
 
 #define PROC_42 "\"pid\":42,\"tgid\":42,\"ppid\":1,\"uid\":1000,\"gid\":100," \
@@ -167,6 +172,60 @@ static void exit_text(void **state)
 	free(line);
 }
 
+static void auth_exec_json(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_auth_exec(&rb, 99, "/tmp/evil");
+	line = format_verdict(VIGILD_FORMAT_JSON, "deny");
+	assert_non_null(strstr(line, "\"event\":\"auth_exec\",\"id\":99,\"deadline_ns\":5000,"));
+	assert_non_null(strstr(line, ",\"argc\":1,\"interpreter\":false,\"exe_dev\":2049,\"exe_ino\":77,"));
+	assert_non_null(strstr(line, "\"exe\":\"/tmp/evil\""));
+	assert_non_null(strstr(line, ",\"verdict\":\"deny\"}\n"));
+	free(line);
+	line = format_verdict(VIGILD_FORMAT_TEXT, "deny");
+	assert_string_equal("AUTH  exec pid=42     uid=0     /tmp/evil : x -> deny\n", line);
+	free(line);
+}
+
+static void auth_open_json(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_auth_open(&rb, 100, "/secret/key", VIGIL_ACCESS_READ | VIGIL_ACCESS_WRITE);
+	line = format_verdict(VIGILD_FORMAT_JSON, "allow");
+	assert_non_null(strstr(line, "\"event\":\"auth_open\",\"id\":100,"));
+	assert_non_null(strstr(line, ",\"open_flags\":577,\"access\":[\"read\",\"write\"],\"dev\":2049,\"ino\":78,\"path\":\"/secret/key\",\"verdict\":\"allow\"}\n"));
+	free(line);
+	line = format_verdict(VIGILD_FORMAT_TEXT, "allow");
+	assert_string_equal("AUTH  open pid=42     uid=0     rw- /secret/key -> allow\n", line);
+	free(line);
+}
+
+static void auth_stats_line(void **state)
+{
+	struct vigil_auth_stats st = {
+		.type = VIGIL_EVENT_AUTH_EXEC, .requests = 5, .allowed = 4,
+		.denied = 1, .answered = 3, .cache_hits = 2,
+	};
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	(void)state;
+	st.latency[2] = 3;
+	vigild_print_auth_stats(f, VIGILD_FORMAT_JSON, &st);
+	fclose(f);
+	assert_string_equal("{\"event\":\"auth_stats\",\"type\":\"auth_exec\",\"requests\":5,"
+			    "\"allowed\":4,\"denied\":1,\"answered\":3,\"missed\":0,"
+			    "\"overflow\":0,\"undelivered\":0,\"released\":0,\"killed\":0,"
+			    "\"cache_hits\":2,\"cache_misses\":0,\"muted\":0,\"self\":0,"
+			    "\"latency\":[0,0,3,0,0,0,0,0]}\n", out);
+	free(out);
+}
+
 static void drops_line(void **state)
 {
 	struct vigil_ring_producer c = { .produced = 10 };
@@ -194,6 +253,9 @@ int main(void)
 		cmocka_unit_test(unknown_json),
 		cmocka_unit_test(exec_text),
 		cmocka_unit_test(exit_text),
+		cmocka_unit_test(auth_exec_json),
+		cmocka_unit_test(auth_open_json),
+		cmocka_unit_test(auth_stats_line),
 		cmocka_unit_test(drops_line),
 	};
 

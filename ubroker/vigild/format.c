@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "format.h"
@@ -73,7 +74,58 @@ static void json_exit_code(FILE *out, uint32_t code)
 		fputs(",\"core_dumped\":true", out);
 }
 
-static void print_json(FILE *out, const struct vigil_event_view *v)
+static void json_access(FILE *out, uint32_t access)
+{
+	static const char *const names[] = { "read", "write", "exec" };
+	unsigned int i;
+	int first = 1;
+
+	fputs(",\"access\":[", out);
+	for (i = 0; i < 3; i++) {
+		if (!(access & (1U << i)))
+			continue;
+		fprintf(out, "%s\"%s\"", first ? "" : ",", names[i]);
+		first = 0;
+	}
+	fputc(']', out);
+}
+
+static void json_auth(FILE *out, const struct vigil_auth *auth)
+{
+	fprintf(out, ",\"id\":%" PRIu64 ",\"deadline_ns\":%" PRIu64,
+		(uint64_t)auth->id, (uint64_t)auth->deadline_ns);
+}
+
+static void json_auth_exec(FILE *out, const struct vigil_event_view *v)
+{
+	const struct vigil_auth_exec_event *ev = &v->fixed.auth_exec;
+
+	json_auth(out, &ev->auth);
+	json_proc(out, &ev->proc);
+	fprintf(out, ",\"argc\":%u,\"interpreter\":%s,\"exe_dev\":%u,"
+		"\"exe_ino\":%" PRIu64, ev->argc,
+		ev->flags & VIGIL_AUTH_EXEC_F_INTERPRETER ? "true" : "false",
+		ev->exe_dev, (uint64_t)ev->exe_ino);
+	json_string_field(out, "exe", &v->exe);
+	json_string_field(out, "filename", &v->filename);
+	json_argv(out, &v->argv);
+}
+
+static void json_auth_open(FILE *out, const struct vigil_event_view *v)
+{
+	const struct vigil_auth_open_event *ev = &v->fixed.auth_open;
+
+	json_auth(out, &ev->auth);
+	json_proc(out, &ev->proc);
+	fprintf(out, ",\"open_flags\":%u", ev->open_flags);
+	json_access(out, ev->access);
+	fprintf(out, ",\"dev\":%u,\"ino\":%" PRIu64, ev->dev,
+		(uint64_t)ev->ino);
+	json_string_field(out, "path", &v->path);
+}
+
+static void print_json(FILE *out, const struct vigil_event_view *v,
+		       const char *verdict)
 {
 	const char *name = vigil_event_type_name(v->type);
 
@@ -108,7 +160,15 @@ static void print_json(FILE *out, const struct vigil_event_view *v)
 		fprintf(out, ",\"process_exit\":%s",
 			v->fixed.exit.flags & VIGIL_EXIT_F_PROCESS ? "true" : "false");
 		break;
+	case VIGIL_EVENT_AUTH_EXEC:
+		json_auth_exec(out, v);
+		break;
+	case VIGIL_EVENT_AUTH_OPEN:
+		json_auth_open(out, v);
+		break;
 	}
+	if (verdict)
+		fprintf(out, ",\"verdict\":\"%s\"", verdict);
 	fputs("}\n", out);
 }
 
@@ -136,7 +196,15 @@ static void text_argv(FILE *out, const struct vigil_field_view *f)
 		fputs(" ...", out);
 }
 
-static void print_text(FILE *out, const struct vigil_event_view *v)
+static void text_access(FILE *out, uint32_t access)
+{
+	fputc(access & VIGIL_ACCESS_READ ? 'r' : '-', out);
+	fputc(access & VIGIL_ACCESS_WRITE ? 'w' : '-', out);
+	fputc(access & VIGIL_ACCESS_EXEC ? 'x' : '-', out);
+}
+
+static void print_text(FILE *out, const struct vigil_event_view *v,
+		       const char *verdict)
 {
 	const struct vigil_proc *p;
 
@@ -167,17 +235,72 @@ static void print_text(FILE *out, const struct vigil_event_view *v)
 		else
 			fprintf(out, "status=%u\n", (v->fixed.exit.exit_code >> 8) & 0xff);
 		return;
+	case VIGIL_EVENT_AUTH_EXEC:
+		p = &v->fixed.auth_exec.proc;
+		fprintf(out, "AUTH  exec pid=%-6u uid=%-5u ", p->tgid, p->uid);
+		if (v->exe.data)
+			text_str(out, v->exe.data, v->exe.len - 1);
+		fputs(" :", out);
+		text_argv(out, &v->argv);
+		fprintf(out, " -> %s\n", verdict ? verdict : "?");
+		return;
+	case VIGIL_EVENT_AUTH_OPEN:
+		p = &v->fixed.auth_open.proc;
+		fprintf(out, "AUTH  open pid=%-6u uid=%-5u ", p->tgid, p->uid);
+		text_access(out, v->fixed.auth_open.access);
+		fputc(' ', out);
+		if (v->path.data)
+			text_str(out, v->path.data, v->path.len - 1);
+		fprintf(out, " -> %s\n", verdict ? verdict : "?");
+		return;
 	}
 	fprintf(out, "event type=%u seq=%" PRIu64 "\n", v->type, v->seq);
 }
 
 void vigild_print_event(FILE *out, enum vigild_format fmt,
-			const struct vigil_event_view *view)
+			const struct vigil_event_view *view,
+			const char *verdict)
 {
 	if (fmt == VIGILD_FORMAT_TEXT)
-		print_text(out, view);
+		print_text(out, view, verdict);
 	else
-		print_json(out, view);
+		print_json(out, view, verdict);
+}
+
+/* The counters of struct vigil_auth_stats, in order, by name. */
+#define AUTH_COUNTER(name) { #name, offsetof(struct vigil_auth_stats, name) }
+static const struct {
+	const char *name;
+	size_t offset;
+} auth_counters[] = {
+	AUTH_COUNTER(requests), AUTH_COUNTER(allowed), AUTH_COUNTER(denied),
+	AUTH_COUNTER(answered), AUTH_COUNTER(missed), AUTH_COUNTER(overflow),
+	AUTH_COUNTER(undelivered), AUTH_COUNTER(released), AUTH_COUNTER(killed),
+	AUTH_COUNTER(cache_hits), AUTH_COUNTER(cache_misses), AUTH_COUNTER(muted),
+	AUTH_COUNTER(self),
+};
+#define NR_AUTH_COUNTERS (sizeof(auth_counters) / sizeof(auth_counters[0]))
+
+void vigild_print_auth_stats(FILE *out, enum vigild_format fmt,
+			     const struct vigil_auth_stats *st)
+{
+	int text = fmt == VIGILD_FORMAT_TEXT;
+	size_t i;
+
+	fprintf(out, text ? "auth_stats %s" : "{\"event\":\"auth_stats\",\"type\":\"%s\"",
+		vigil_event_type_name(st->type));
+	for (i = 0; i < NR_AUTH_COUNTERS; i++) {
+		uint64_t n;
+
+		memcpy(&n, (const char *)st + auth_counters[i].offset, sizeof(n));
+		fprintf(out, text ? " %s=%" PRIu64 : ",\"%s\":%" PRIu64,
+			auth_counters[i].name, n);
+	}
+	fputs(text ? " latency" : ",\"latency\":[", out);
+	for (i = 0; i < VIGIL_LATENCY_BUCKETS; i++)
+		fprintf(out, "%s%" PRIu64, text ? (i ? "/" : "=") : (i ? "," : ""),
+			(uint64_t)st->latency[i]);
+	fputs(text ? "\n" : "]}\n", out);
 }
 
 void vigild_print_drops(FILE *out, enum vigild_format fmt,

@@ -14,8 +14,14 @@
 
 enum vigild_format { VIGILD_FORMAT_JSON, VIGILD_FORMAT_TEXT };
 
+/* @verdict: for an AUTH event, the verdict vigild gave, or NULL. */
 void vigild_print_event(FILE *out, enum vigild_format fmt,
-			const struct vigil_event_view *view);
+			const struct vigil_event_view *view,
+			const char *verdict);
+
+/* The AUTH counters of one event type, as an "auth_stats" line. */
+void vigild_print_auth_stats(FILE *out, enum vigild_format fmt,
+			     const struct vigil_auth_stats *st);
 
 /* The ring's counters, as a "drops" line. */
 void vigild_print_drops(FILE *out, enum vigild_format fmt,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigild: the vigil broker.  This first cut connects to the shim, maps its
- * ring and writes every event to standard output, one line each.  See
+ * vigild: the vigil broker.  This version connects to the shim, maps its
+ * ring and writes every event to standard output, one line each; with
+ * --auth it also answers permission events by a small rule set.  See
  * vigild(8) and Documentation/vigild.rst.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "event.h"
 #include "format.h"
+#include "rules.h"
 #include "shim.h"
 
 /* The ABI this broker speaks; test builds may pretend to be another. */
@@ -24,7 +26,7 @@
 #define VIGILD_ABI_MAJOR VIGIL_ABI_MAJOR
 #endif
 
-#define VIGILD_VERSION "0.1"
+#define VIGILD_VERSION "0.2"
 
 enum {
 	EXIT_USAGE = 2,		/* bad command line */
@@ -38,18 +40,96 @@ struct vigild {
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t reported_drops;	/* drops already reported */
+
+	/* --auth */
+	int auth;
+	int cache;
+	struct vigild_rules rules;
+	const char *watch[VIGILD_MAX_RULES];
+	unsigned int nr_watch;
+	struct vigil_verdict batch[VIGIL_VERDICT_BATCH_MAX];
+	uint32_t nr_batch;
+	uint64_t verdicts;		/* sent and applied */
+	uint64_t late;			/* sent after the deadline */
 };
 
 static void usage(FILE *out, const char *prog)
 {
 	fprintf(out,
-		"usage: %s [-d DEVICE] [-f json|text]\n"
+		"usage: %s [-d DEVICE] [-f json|text] [--auth [RULES]]\n"
 		"  -d, --device DEVICE  the shim's device (default /dev/vigil)\n"
 		"  -f, --format FORMAT  json (default): one JSON object per line;\n"
 		"                       text: one line per event, for people\n"
+		"  --auth               answer permission events: exec, and open\n"
+		"                       on watched filesystems; allow unless:\n"
+		"    --deny-exec DIR    executing a file under DIR is denied\n"
+		"    --deny-open DIR    opening a file under DIR is denied (and\n"
+		"                       DIR's filesystem is watched)\n"
+		"    --watch PATH       watch PATH's filesystem for opens\n"
+		"    --cache            let the kernel cache these verdicts\n"
 		"  -h, --help           show this help\n"
-		"  -V, --version        show the version and the ABI spoken\n",
+		"  -V, --version        show the version and the ABI spoken\n"
+		"Each of --deny-exec, --deny-open and --watch may be repeated.\n",
 		prog);
+}
+
+enum { OPT_AUTH = 256, OPT_DENY_EXEC, OPT_DENY_OPEN, OPT_WATCH, OPT_CACHE };
+
+static int add_prefix(const char **list, unsigned int *nr, const char *arg,
+		      const char *opt)
+{
+	int err = vigild_rules_add(list, nr, arg);
+
+	if (err == -EINVAL)
+		fprintf(stderr, "vigild: %s '%s': not an absolute path\n", opt, arg);
+	else if (err)
+		fprintf(stderr, "vigild: %s: more than %d\n", opt, VIGILD_MAX_RULES);
+	return err ? EXIT_USAGE : 0;
+}
+
+static int parse_option(struct vigild *d, int c, const char *prog)
+{
+	switch (c) {
+	case 'd':
+		d->device = optarg;
+		return 0;
+	case 'f':
+		if (!strcmp(optarg, "json"))
+			d->format = VIGILD_FORMAT_JSON;
+		else if (!strcmp(optarg, "text"))
+			d->format = VIGILD_FORMAT_TEXT;
+		else
+			break;
+		return 0;
+	case OPT_AUTH:
+		d->auth = 1;
+		return 0;
+	case OPT_DENY_EXEC:
+		return add_prefix(d->rules.deny_exec, &d->rules.nr_deny_exec,
+				  optarg, "--deny-exec");
+	case OPT_DENY_OPEN:
+		if (add_prefix(d->rules.deny_open, &d->rules.nr_deny_open,
+			       optarg, "--deny-open"))
+			return EXIT_USAGE;
+		return add_prefix(d->watch, &d->nr_watch, optarg, "--deny-open");
+	case OPT_WATCH:
+		return add_prefix(d->watch, &d->nr_watch, optarg, "--watch");
+	case OPT_CACHE:
+		d->cache = 1;
+		return 0;
+	case 'h':
+		usage(stdout, prog);
+		exit(EXIT_SUCCESS);
+	case 'V':
+		printf("vigild %s, ABI %u.%u\n", VIGILD_VERSION,
+		       VIGILD_ABI_MAJOR, VIGIL_ABI_MINOR);
+		exit(EXIT_SUCCESS);
+	default:
+		usage(stderr, prog);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "vigild: unknown format '%s': use json or text\n", optarg);
+	return EXIT_USAGE;
 }
 
 static int parse_args(struct vigild *d, int argc, char **argv)
@@ -57,58 +137,82 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "auth", no_argument, NULL, OPT_AUTH },
+		{ "deny-exec", required_argument, NULL, OPT_DENY_EXEC },
+		{ "deny-open", required_argument, NULL, OPT_DENY_OPEN },
+		{ "watch", required_argument, NULL, OPT_WATCH },
+		{ "cache", no_argument, NULL, OPT_CACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, err;
 
 	while ((c = getopt_long(argc, argv, "d:f:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			d->device = optarg;
-			break;
-		case 'f':
-			if (!strcmp(optarg, "json")) {
-				d->format = VIGILD_FORMAT_JSON;
-			} else if (!strcmp(optarg, "text")) {
-				d->format = VIGILD_FORMAT_TEXT;
-			} else {
-				fprintf(stderr, "vigild: unknown format '%s': use json or text\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			exit(EXIT_SUCCESS);
-		case 'V':
-			printf("vigild %s, ABI %u.%u\n", VIGILD_VERSION,
-			       VIGILD_ABI_MAJOR, VIGIL_ABI_MINOR);
-			exit(EXIT_SUCCESS);
-		default:
-			usage(stderr, argv[0]);
-			return EXIT_USAGE;
-		}
+		err = parse_option(d, c, argv[0]);
+		if (err)
+			return err;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vigild: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
+	if (!d->auth && (d->rules.nr_deny_exec || d->nr_watch || d->cache)) {
+		fprintf(stderr, "vigild: --deny-exec, --deny-open, --watch and --cache need --auth\n");
+		return EXIT_USAGE;
+	}
 	return 0;
+}
+
+/* Send the verdicts queued; count those that came too late. */
+static void flush_verdicts(struct vigild *d)
+{
+	uint32_t applied = 0;
+	int err;
+
+	if (!d->nr_batch)
+		return;
+	err = vigil_shim_verdicts(&d->shim, d->batch, d->nr_batch, &applied);
+	if (err && err != -ENOENT)
+		fprintf(stderr, "vigild: sending verdicts: %s\n", strerror(-err));
+	d->verdicts += applied;
+	if (err == -ENOENT)
+		d->late += d->nr_batch - applied;
+	d->nr_batch = 0;
+}
+
+static const char *answer(struct vigild *d, const struct vigil_event_view *v)
+{
+	const struct vigil_auth *auth = vigil_event_auth(v);
+	struct vigil_verdict *out;
+	uint32_t verdict;
+
+	if (!auth || !d->auth)
+		return NULL;
+	verdict = vigild_rules_verdict(&d->rules, v);
+	if (d->nr_batch == VIGIL_VERDICT_BATCH_MAX)
+		flush_verdicts(d);
+	out = &d->batch[d->nr_batch++];
+	memset(out, 0, sizeof(*out));
+	out->id = auth->id;
+	out->verdict = verdict;
+	out->flags = d->cache ? VIGIL_VERDICT_F_CACHE : 0;
+	return verdict == VIGIL_VERDICT_DENY ? "deny" : "allow";
 }
 
 static int on_record(const void *rec, uint32_t len, void *ctx)
 {
 	struct vigild *d = ctx;
 	struct vigil_event_view view;
+	const char *verdict;
 
 	if (vigil_event_decode(rec, len, &view)) {
 		d->malformed++;
 		return 0;
 	}
-	vigild_print_event(stdout, d->format, &view);
+	verdict = answer(d, &view);
+	vigild_print_event(stdout, d->format, &view, verdict);
 	d->delivered++;
 	return 0;
 }
@@ -127,10 +231,24 @@ static void report_drops(struct vigild *d)
 	d->reported_drops = dropped;
 }
 
+static void report_auth_stats(struct vigild *d)
+{
+	static const uint32_t types[] = {
+		VIGIL_EVENT_AUTH_EXEC, VIGIL_EVENT_AUTH_OPEN,
+	};
+	struct vigil_auth_stats st;
+	unsigned int i;
+
+	for (i = 0; d->auth && i < 2; i++)
+		if (!vigil_shim_auth_stats(&d->shim, types[i], &st))
+			vigild_print_auth_stats(stdout, d->format, &st);
+}
+
 static int drain(struct vigild *d)
 {
 	long n = vigil_ring_consume(&d->shim.ring, on_record, d);
 
+	flush_verdicts(d);
 	if (n < 0) {
 		fprintf(stderr, "vigild: the ring is corrupt: %s\n", strerror(-n));
 		return -1;
@@ -150,10 +268,24 @@ static int open_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
 	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* SIGUSR1 prints the AUTH stats; SIGINT and SIGTERM stop: return 1. */
+static int on_signal(struct vigild *d, int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (si.ssi_signo != SIGUSR1)
+		return 1;
+	report_auth_stats(d);
+	return 0;
 }
 
 /* Serve events until SIGINT or SIGTERM; 0 on a clean stop. */
@@ -171,13 +303,43 @@ static int serve(struct vigild *d, int sigfd)
 			perror("vigild: poll");
 			return -1;
 		}
-		if (pfd[1].revents & POLLIN)
+		if ((pfd[1].revents & POLLIN) && on_signal(d, sigfd))
 			return drain(d);	/* last records, then stop */
 		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 			fprintf(stderr, "vigild: the shim closed the session\n");
 			return -1;
 		}
 	}
+}
+
+/* Subscribe to AUTH events and watch the filesystems asked for. */
+static int setup_auth(struct vigild *d)
+{
+	uint64_t events = VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
+			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
+			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT) |
+			  VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC);
+	unsigned int i;
+	int err;
+
+	if (!d->auth)
+		return 0;
+	if (d->nr_watch)
+		events |= VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN);
+	for (i = 0; i < d->nr_watch; i++) {
+		err = vigil_shim_watch(&d->shim, d->watch[i], 0);
+		if (err && err != -EEXIST) {
+			fprintf(stderr, "vigild: cannot watch the filesystem of %s: %s\n",
+				d->watch[i], strerror(-err));
+			return -1;
+		}
+	}
+	err = vigil_shim_subscribe(&d->shim, events);
+	if (err) {
+		fprintf(stderr, "vigild: cannot subscribe: %s\n", strerror(-err));
+		return -1;
+	}
+	return 0;
 }
 
 static void summary(struct vigild *d)
@@ -195,11 +357,14 @@ static void summary(struct vigild *d)
 		(uint64_t)snap.dropped[VIGIL_DROP_NESTED],
 		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED], d->malformed,
 		(uint64_t)snap.produced);
+	if (d->auth)
+		fprintf(stderr, "vigild: %" PRIu64 " verdicts applied, %" PRIu64
+			" too late\n", d->verdicts, d->late);
 }
 
 int main(int argc, char **argv)
 {
-	struct vigild d = { .device = "/dev/vigil" };
+	static struct vigild d = { .device = "/dev/vigil" };
 	char msg[256];
 	int sigfd, err;
 
@@ -217,11 +382,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vigild: %s\n", msg);
 		return err == -EPROTONOSUPPORT ? EXIT_ABI : EXIT_FAILURE;
 	}
+	if (setup_auth(&d)) {
+		vigil_shim_close(&d.shim);
+		return EXIT_FAILURE;
+	}
 	fprintf(stderr, "vigild: connected to %s: ABI %u.%u, ring %" PRIu64
-		" KiB\n", d.device, d.shim.hs.abi_major, d.shim.hs.abi_minor,
-		(uint64_t)d.shim.hs.ring_data_size >> 10);
+		" KiB%s\n", d.device, d.shim.hs.abi_major, d.shim.hs.abi_minor,
+		(uint64_t)d.shim.hs.ring_data_size >> 10,
+		d.auth ? ", answering permission events" : "");
 
 	err = serve(&d, sigfd);
+	report_auth_stats(&d);
+	fflush(stdout);
 	summary(&d);
 	vigil_shim_close(&d.shim);
 	close(sigfd);

@@ -103,3 +103,59 @@ void vigil_shim_close(struct vigil_shim *shim)
 	memset(shim, 0, sizeof(*shim));
 	shim->fd = -1;
 }
+
+static int shim_ioctl(struct vigil_shim *shim, unsigned long cmd, void *arg)
+{
+	return ioctl(shim->fd, cmd, arg) ? -errno : 0;
+}
+
+int vigil_shim_subscribe(struct vigil_shim *shim, uint64_t events)
+{
+	struct vigil_subscribe sub = { .events = events };
+
+	return shim_ioctl(shim, VIGIL_IOC_SUBSCRIBE, &sub);
+}
+
+int vigil_shim_watch(struct vigil_shim *shim, const char *path, int remove)
+{
+	struct vigil_watch w = {
+		.path = (uintptr_t)path,
+		.flags = remove ? VIGIL_WATCH_F_REMOVE : 0,
+	};
+
+	return shim_ioctl(shim, VIGIL_IOC_WATCH, &w);
+}
+
+int vigil_shim_mute(struct vigil_shim *shim, const struct vigil_mute *mute)
+{
+	return shim_ioctl(shim, VIGIL_IOC_MUTE, (void *)mute);
+}
+
+int vigil_shim_cache_flush(struct vigil_shim *shim)
+{
+	struct vigil_cache_flush f = { 0 };
+
+	return shim_ioctl(shim, VIGIL_IOC_CACHE_FLUSH, &f);
+}
+
+int vigil_shim_auth_stats(struct vigil_shim *shim, uint32_t type,
+			  struct vigil_auth_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = type;
+	return shim_ioctl(shim, VIGIL_IOC_AUTH_STATS, out);
+}
+
+int vigil_shim_verdicts(struct vigil_shim *shim, struct vigil_verdict *v,
+			uint32_t count, uint32_t *applied)
+{
+	struct vigil_verdicts vs = {
+		.entries = (uintptr_t)v,
+		.count = count,
+		.entry_size = sizeof(*v),
+	};
+	int err = shim_ioctl(shim, VIGIL_IOC_VERDICT, &vs);
+
+	*applied = vs.applied;
+	return err;
+}

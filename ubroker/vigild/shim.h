@@ -4,6 +4,7 @@
 #define VIGILD_SHIM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/vigil.h>
 
 #include "ring_reader.h"
@@ -28,5 +29,16 @@ int vigil_shim_open(struct vigil_shim *shim, const char *path,
 		    unsigned int major, unsigned int minor,
 		    char *msg, size_t msglen);
 void vigil_shim_close(struct vigil_shim *shim);
+
+/* The commands of a connected session; each returns 0 or -errno. */
+int vigil_shim_subscribe(struct vigil_shim *shim, uint64_t events);
+int vigil_shim_watch(struct vigil_shim *shim, const char *path, int remove);
+int vigil_shim_mute(struct vigil_shim *shim, const struct vigil_mute *mute);
+int vigil_shim_cache_flush(struct vigil_shim *shim);
+int vigil_shim_auth_stats(struct vigil_shim *shim, uint32_t type,
+			  struct vigil_auth_stats *out);
+/* Send @count verdicts; each entry's error says whether it applied. */
+int vigil_shim_verdicts(struct vigil_shim *shim, struct vigil_verdict *v,
+			uint32_t count, uint32_t *applied);
 
 #endif /* VIGILD_SHIM_H */

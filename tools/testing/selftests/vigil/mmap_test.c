@@ -157,7 +157,8 @@ TEST_F(ring, bad_consumer_position_only_drops_events)
 	*cons = 0x7ffffffffffff000ULL;
 	ASSERT_EQ(0, vt_reap(vt_spawn(VT_CHILD, argv)));
 	EXPECT_EQ(0, prod->pos);
-	EXPECT_LE(3, prod->dropped[VIGIL_DROP_RING_FULL]);
+	/* The child's exec and exit; its fork is the broker's own: muted. */
+	EXPECT_LE(2, prod->dropped[VIGIL_DROP_RING_FULL]);
 	EXPECT_EQ(prod->produced, prod->dropped[VIGIL_DROP_RING_FULL]);
 	munmap(cons, self->page);
 	munmap((void *)prod, self->producer_len);

@@ -58,11 +58,12 @@ TEST_F(proc, child_produces_fork_exec_exit)
 	char *argv[] = { "vigil_child", "exit", "7", NULL };
 	const struct vigil_event_view *fork_ev, *exec_ev, *exit_ev;
 	uint64_t before = vt_now_ns(), after;
-	pid_t child;
+	pid_t child, parent;
+	int status;
 
-	child = vt_spawn(VT_CHILD, argv);
+	child = vt_spawn_indirect(VT_CHILD, argv, &status, &parent);
 	ASSERT_LT(0, child);
-	ASSERT_EQ(7 << 8, vt_reap(child));
+	ASSERT_EQ(7 << 8, status);
 	after = vt_now_ns();
 
 	fork_ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, child);
@@ -72,10 +73,10 @@ TEST_F(proc, child_produces_fork_exec_exit)
 	ASSERT_NE(NULL, exec_ev);
 	ASSERT_NE(NULL, exit_ev);
 
-	/* fork: the parent is this test, the child the new process. */
-	EXPECT_EQ(getpid(), fork_ev->fixed.fork.parent.pid);
-	EXPECT_EQ(getpid(), fork_ev->fixed.fork.parent.tgid);
-	EXPECT_EQ(getppid(), fork_ev->fixed.fork.parent.ppid);
+	/* fork: the parent is the helper, the child the new process. */
+	EXPECT_EQ(parent, fork_ev->fixed.fork.parent.pid);
+	EXPECT_EQ(parent, fork_ev->fixed.fork.parent.tgid);
+	EXPECT_EQ(getpid(), fork_ev->fixed.fork.parent.ppid);
 	EXPECT_EQ(getuid(), fork_ev->fixed.fork.parent.uid);
 	EXPECT_EQ(getgid(), fork_ev->fixed.fork.parent.gid);
 	EXPECT_EQ(child, fork_ev->fixed.fork.child_tgid);
@@ -83,7 +84,7 @@ TEST_F(proc, child_produces_fork_exec_exit)
 	/* exec: ids, credentials, paths and arguments. */
 	EXPECT_EQ(child, exec_ev->fixed.exec.proc.pid);
 	EXPECT_EQ(child, exec_ev->fixed.exec.proc.tgid);
-	EXPECT_EQ(getpid(), exec_ev->fixed.exec.proc.ppid);
+	EXPECT_EQ(parent, exec_ev->fixed.exec.proc.ppid);
 	EXPECT_EQ(getuid(), exec_ev->fixed.exec.proc.euid);
 	EXPECT_EQ(child, exec_ev->fixed.exec.old_pid);
 	EXPECT_EQ(3, exec_ev->fixed.exec.argc);
@@ -339,50 +340,97 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* A process (not the broker, whose own events are muted) makes a thread. */
 TEST_F(proc, thread_has_fork_and_exit_records)
 {
 	const struct vigil_event_view *fork_ev, *exit_ev;
-	pthread_t thread;
-	pid_t tid = 0;
+	int report[2];
+	pid_t tid = 0, child;
 
-	ASSERT_EQ(0, pthread_create(&thread, NULL, thread_main, &tid));
-	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, pipe(report));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		pthread_t thread;
+
+		pthread_create(&thread, NULL, thread_main, &tid);
+		pthread_join(thread, NULL);
+		_exit(write(report[1], &tid, sizeof(tid)) == sizeof(tid) ? 0 : 1);
+	}
+	ASSERT_EQ(sizeof(tid), read(report[0], &tid, sizeof(tid)));
+	ASSERT_EQ(0, vt_reap(child));
 	ASSERT_LT(0, tid);
 
 	fork_ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, tid);
 	exit_ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, tid);
 	ASSERT_NE(NULL, fork_ev);
 	ASSERT_NE(NULL, exit_ev);
-	EXPECT_EQ(getpid(), fork_ev->fixed.fork.child_tgid);
-	EXPECT_EQ(getpid(), exit_ev->fixed.exit.proc.tgid);
+	EXPECT_EQ(child, fork_ev->fixed.fork.child_tgid);
+	EXPECT_EQ(child, exit_ev->fixed.exit.proc.tgid);
 	/* A thread's exit is not the process's. */
 	EXPECT_FALSE(exit_ev->fixed.exit.flags & VIGIL_EXIT_F_PROCESS);
 }
 
-TEST_F(proc, poll_wakes_the_broker)
+/* The broker is always muted: its own forks and threads make no records. */
+TEST_F(proc, the_brokers_own_events_are_muted)
 {
 	char *argv[] = { "vigil_child", "exit", "0", NULL };
-	struct pollfd pfd = { .fd = self->shim.fd, .events = POLLIN };
+	pthread_t thread;
+	pid_t tid = 0, child;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, thread_main, &tid));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	child = vt_spawn(VT_CHILD, argv);
+	ASSERT_EQ(0, vt_reap(child));
+	/* The child's exec is its own, not the broker's. */
+	ASSERT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+	EXPECT_EQ(NULL, vt_find(&self->log, VIGIL_EVENT_FORK, child));
+	EXPECT_EQ(NULL, vt_find(&self->log, VIGIL_EVENT_FORK, tid));
+	EXPECT_EQ(NULL, vt_find(&self->log, VIGIL_EVENT_EXIT, tid));
+}
+
+/* A child that execs vigil_child when a byte arrives on its stdin. */
+static pid_t spawn_on_signal(int *trigger)
+{
+	char *argv[] = { "vigil_child", "waitexec", VT_CHILD, NULL };
+	int in[2];
 	pid_t child;
 
-	vt_drain(&self->shim, &self->log);
-	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	if (pipe(in))
+		return -1;
 	child = fork();
-	ASSERT_LE(0, child);
 	if (child == 0) {
-		usleep(200 * 1000);
+		dup2(in[0], 0);
 		execv(VT_CHILD, argv);
 		_exit(127);
 	}
-	/* The fork record was written before fork() returned. */
-	EXPECT_EQ(1, poll(&pfd, 1, WAIT_MS));
-	EXPECT_TRUE(pfd.revents & POLLIN);
-	vt_drain(&self->shim, &self->log);
-	/* Drained, then woken again by the exec. */
-	pfd.revents = 0;
-	EXPECT_EQ(1, poll(&pfd, 1, WAIT_MS));
-	EXPECT_EQ(0, vt_reap(child));
-	EXPECT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+	close(in[0]);
+	*trigger = in[1];
+	return child;
+}
+
+/* poll(2) sleeps while the ring is empty and wakes for each new record. */
+TEST_F(proc, poll_wakes_the_broker)
+{
+	struct pollfd pfd = { .fd = self->shim.fd, .events = POLLIN };
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		int trigger;
+		pid_t child = spawn_on_signal(&trigger);
+
+		ASSERT_LT(0, child);
+		/* Its exec into waitexec; then nothing until triggered. */
+		ASSERT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+		vt_drain(&self->shim, &self->log);
+		EXPECT_EQ(0, poll(&pfd, 1, 200));
+		ASSERT_EQ(1, write(trigger, "x", 1));
+		EXPECT_EQ(1, poll(&pfd, 1, WAIT_MS));
+		EXPECT_TRUE(pfd.revents & POLLIN);
+		close(trigger);
+		EXPECT_EQ(0, vt_reap(child));
+		vt_drain(&self->shim, &self->log);
+	}
 }
 
 TEST_F(proc, each_session_starts_at_seq_1)
@@ -395,7 +443,8 @@ TEST_F(proc, each_session_starts_at_seq_1)
 	ASSERT_EQ(0, vt_connect(&self->shim));
 	child = vt_spawn(VT_CHILD, argv);
 	ASSERT_EQ(0, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, child);
+	/* Its fork is the broker's own, muted: the exec comes first. */
+	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(1, ev->seq);
 }
@@ -423,24 +472,33 @@ TEST_F(small_ring, overflow_is_counted_and_nothing_is_lost_silently)
 	struct vigil_shim shim;
 	struct vt_log log = {};
 	uint64_t dropped, max_seq = 0;
+	pid_t helper;
 	size_t i;
 	int n;
 
 	ASSERT_EQ(0, vt_connect(&shim));
 	EXPECT_EQ(64 << 10, shim.hs.ring_data_size);
-	for (n = 0; n < 800; n++) {
-		pid_t pid = fork();
+	/* Forked by a helper: the broker's own forks are muted. */
+	helper = fork();
+	ASSERT_LE(0, helper);
+	if (helper == 0) {
+		for (n = 0; n < 800; n++) {
+			pid_t pid = fork();
 
-		if (pid == 0)
-			_exit(0);
-		ASSERT_EQ(0, vt_reap(pid));
+			if (pid == 0)
+				_exit(0);
+			waitpid(pid, NULL, 0);
+		}
+		_exit(0);
 	}
+	ASSERT_EQ(0, vt_reap(helper));
 	ASSERT_LE(0, vt_drain(&shim, &log));
 	vigil_ring_counters(shim.producer, &snap);
 	dropped = vigil_ring_dropped(&snap);
 	EXPECT_LT(0, snap.dropped[VIGIL_DROP_RING_FULL]);
 	EXPECT_EQ(0, snap.dropped[VIGIL_DROP_NESTED]);
-	EXPECT_EQ(1600, snap.produced);
+	/* 800 forks and 800 exits, and the helper's own exit. */
+	EXPECT_EQ(1601, snap.produced);
 	EXPECT_EQ(snap.produced, log.n + dropped);
 	for (i = 0; i < log.n; i++)
 		if (log.ev[i].v.seq > max_seq)

@@ -1,20 +1,95 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vigil_child: a program for the tests to run and watch.
- *   vigil_child exit N      exit with status N
- *   vigil_child sleep       wait until killed
- *   vigil_child args ...    take any arguments, exit 0
+ *   vigil_child exit N           exit with status N
+ *   vigil_child sleep            wait until killed
+ *   vigil_child args ...         take any arguments, exit 0
+ *   vigil_child mark FILE        create FILE, exit 0
+ *   vigil_child open FILE r|w    open FILE for reading or writing (creating
+ *                                it); exit 0, or the errno
+ *   vigil_child openers N PREFIX N threads open PREFIX.0 .. PREFIX.N-1 for
+ *                                writing at once; exit with the failures
+ *   vigil_child exec PATH ARG... execv(PATH, ARG...); 126 if EACCES
+ *   vigil_child waitexec PATH    read a byte from stdin, then exec PATH
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+static int open_file(const char *path, const char *mode)
+{
+	int flags = strcmp(mode, "w") ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+struct opener {
+	pthread_t thread;
+	char path[256];
+	int err;
+};
+
+static void *opener_main(void *arg)
+{
+	struct opener *o = arg;
+
+	o->err = open_file(o->path, "w");
+	return NULL;
+}
+
+static int openers(int n, const char *prefix)
+{
+	struct opener o[64];
+	int i, failed = 0;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		snprintf(o[i].path, sizeof(o[i].path), "%s.%d", prefix, i);
+		pthread_create(&o[i].thread, NULL, opener_main, &o[i]);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(o[i].thread, NULL);
+		failed += o[i].err != 0;
+	}
+	return failed;
+}
+
+static int exec_path(const char *path, char **argv)
+{
+	execv(path, argv);
+	return errno == EACCES ? 126 : 127;
+}
+
 int main(int argc, char **argv)
 {
+	char c;
+
 	if (argc >= 3 && !strcmp(argv[1], "exit"))
 		return atoi(argv[2]);
 	if (argc >= 2 && !strcmp(argv[1], "sleep"))
 		for (;;)
 			pause();
+	if (argc >= 3 && !strcmp(argv[1], "mark"))
+		return open_file(argv[2], "w");
+	if (argc >= 4 && !strcmp(argv[1], "open"))
+		return open_file(argv[2], argv[3]);
+	if (argc >= 4 && !strcmp(argv[1], "openers"))
+		return openers(atoi(argv[2]), argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "exec"))
+		return exec_path(argv[2], argv + 2);
+	if (argc >= 3 && !strcmp(argv[1], "waitexec")) {
+		if (read(0, &c, 1) != 1)
+			return 125;
+		return exec_path(argv[2], argv + 2);
+	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -66,6 +67,10 @@ uint32_t vt_event_pid(const struct vigil_event_view *v)
 		return v->fixed.exec.proc.pid;
 	case VIGIL_EVENT_EXIT:
 		return v->fixed.exit.proc.pid;
+	case VIGIL_EVENT_AUTH_EXEC:
+		return v->fixed.auth_exec.proc.pid;
+	case VIGIL_EVENT_AUTH_OPEN:
+		return v->fixed.auth_open.proc.pid;
 	}
 	return 0;
 }
@@ -139,6 +144,62 @@ pid_t vt_spawn(const char *path, char *const argv[])
 	return pid;
 }
 
+pid_t vt_spawn_clean(const char *path, char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		syscall(SYS_close_range, 3, ~0U, 0);
+		execv(path, argv);
+		_exit(errno == EACCES ? 126 : 127);
+	}
+	return pid;
+}
+
+pid_t vt_spawn_indirect(const char *path, char *const argv[], int *status,
+			pid_t *helper)
+{
+	int report[2];
+	int out[2] = { -1, -1 };
+
+	if (pipe(report))
+		return -1;
+	*helper = fork();
+	if (*helper == 0) {
+		pid_t child = vt_spawn(path, argv);
+		int st = vt_reap(child);
+
+		out[0] = child;
+		out[1] = st;
+		_exit(write(report[1], out, sizeof(out)) == sizeof(out) ? 0 : 1);
+	}
+	close(report[1]);
+	if (read(report[0], out, sizeof(out)) != sizeof(out))
+		out[0] = -1;
+	close(report[0]);
+	vt_reap(*helper);
+	*status = out[1];
+	return out[0];
+}
+
+int vt_answer(struct vigil_shim *shim, uint64_t id, uint32_t verdict,
+	      uint32_t flags)
+{
+	struct vigil_verdict v = { .id = id, .verdict = verdict, .flags = flags };
+	uint32_t applied;
+
+	return vigil_shim_verdicts(shim, &v, 1, &applied);
+}
+
+struct vigil_auth_stats vt_auth_stats(struct vigil_shim *shim, uint32_t type)
+{
+	struct vigil_auth_stats st;
+
+	if (vigil_shim_auth_stats(shim, type, &st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
 int vt_reap(pid_t pid)
 {
 	int status;
@@ -209,6 +270,44 @@ int vt_param_read(const char *name, char *buf, size_t len)
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;
+}
+
+int vt_write_file(const char *path, const char *text, int mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return -EIO;
+	return chmod(path, mode) ? -errno : 0;
+}
+
+int vt_copy(const char *from, const char *to, int mode)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, err = 0;
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0) {
+		err = -errno;
+		close(in);
+		return err;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			err = -EIO;
+	if (n < 0)
+		err = -errno;
+	close(in);
+	close(out);
+	return err ? err : (chmod(to, mode) ? -errno : 0);
 }
 
 uint64_t vt_now_ns(void)

@@ -60,6 +60,29 @@ const char *vt_argv(const struct vigil_event_view *v, unsigned int i);
 /* fork() and execv() @path; the child exits 127 if exec fails. */
 pid_t vt_spawn(const char *path, char *const argv[]);
 
+/*
+ * As vt_spawn(), but the child first closes every descriptor but 0-2, so
+ * that it does not hold the session's file (holders never wait on the
+ * broker).  The child exits 126 if exec fails with EACCES, 127 otherwise.
+ */
+pid_t vt_spawn_clean(const char *path, char *const argv[]);
+
+/* Send one verdict; 0 or -errno. */
+int vt_answer(struct vigil_shim *shim, uint64_t id, uint32_t verdict,
+	      uint32_t flags);
+
+/* This session's AUTH counters of @type. */
+struct vigil_auth_stats vt_auth_stats(struct vigil_shim *shim, uint32_t type);
+
+/*
+ * Run @path from a helper process, which forks it and waits for it: the
+ * broker's own events are muted, so a child whose fork the tests want to
+ * see must have another parent.  Returns the program's pid (gone by
+ * then), its wait status in *status, and the helper's pid in *helper.
+ */
+pid_t vt_spawn_indirect(const char *path, char *const argv[], int *status,
+			pid_t *helper);
+
 /* waitpid() for @pid; its wait status, or -1. */
 int vt_reap(pid_t pid);
 
@@ -71,6 +94,10 @@ int vt_module_loaded(void);
 /* A module parameter in sysfs: write or read; 0 or -errno. */
 int vt_param_write(const char *name, const char *value);
 int vt_param_read(const char *name, char *buf, size_t len);
+
+/* Files, without running a program: 0 or -errno. */
+int vt_copy(const char *from, const char *to, int mode);
+int vt_write_file(const char *path, const char *text, int mode);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t vt_now_ns(void);
