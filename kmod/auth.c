@@ -7,10 +7,12 @@
  * order, cheapest first:
  *
  *   not subscribed             allow, uncounted
- *   a holder of the session's file (the broker, a child that inherited
- *   its descriptor)            allow at once: it must never wait on itself
+ *   the broker itself          allow at once
  *   muted process              allow
  *   cached verdict             that verdict
+ *   a holder of the session's file (a child that inherited the broker's
+ *   descriptor)                allow at once: it must never wait on the
+ *                              broker, which may be waiting on it
  *   otherwise                  a record to the ring, and a wait, killable,
  *                              until the verdict or the deadline; without
  *                              a verdict, the type's miss verdict
@@ -19,8 +21,9 @@
  * which the miss verdict applies at once), and by the session (closing it
  * releases every waiter with the miss verdict).
  *
- * The session is published for these hooks under SRCU, since they sleep;
- * closing it waits for them after releasing them.
+ * The session is published for these hooks under RCU for the quick part
+ * (everything up to the cache) and SRCU for the part that sleeps; closing
+ * it waits for both after releasing the sleepers.
  */
 
 #include <linux/cred.h>
@@ -30,6 +33,7 @@
 #include <linux/iversion.h>
 #include <linux/jiffies.h>
 #include <linux/kdev_t.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/srcu.h>
 #include <linux/timekeeping.h>
@@ -49,15 +53,24 @@ static struct vigil_session __rcu *vigil_auth_session;
 
 void vigil_auth_start(struct vigil_session *s)
 {
-	/* Pairs with srcu_dereference() in vigil_auth_decide(). */
+	/* Pairs with rcu_dereference() and srcu_dereference() below. */
 	rcu_assign_pointer(vigil_auth_session, s);
+}
+
+struct vigil_auth_counters __percpu *vigil_auth_counters_alloc(void)
+{
+	return __alloc_percpu(VIGIL_AUTH_TYPES *
+			      sizeof(struct vigil_auth_counters),
+			      __alignof__(struct vigil_auth_counters));
 }
 
 /* On return no AUTH hook uses the session any more. */
 void vigil_auth_stop(void)
 {
 	RCU_INIT_POINTER(vigil_auth_session, NULL);
-	/* Waits for vigil_auth_decide() calls still running. */
+	/* Waits for the quick part of vigil_auth_decide(), under RCU... */
+	synchronize_rcu();
+	/* ...and for the part that asks and sleeps, under SRCU. */
 	synchronize_srcu(&vigil_auth_srcu);
 }
 
@@ -92,10 +105,9 @@ unsigned int vigil_latency_bucket(u64 ns)
 	return VIGIL_LATENCY_BUCKETS - 1;
 }
 
-static struct vigil_auth_counters *vigil_auth_counters(struct vigil_session *s,
-						       u32 type)
+static unsigned int vigil_auth_index(u32 type)
 {
-	return &s->stats[type - VIGIL_EVENT_AUTH_EXEC];
+	return type - VIGIL_EVENT_AUTH_EXEC;
 }
 
 static int vigil_match_file(const void *file, struct file *f, unsigned int fd)
@@ -106,21 +118,10 @@ static int vigil_match_file(const void *file, struct file *f, unsigned int fd)
 /* Does current hold the session's file?  Then it never waits. */
 static bool vigil_auth_holds_session(struct vigil_session *s)
 {
-	if (task_tgid_nr(current) == s->broker_tgid)
+	if (task_tgid(current) == s->broker)
 		return true;
 	return current->files &&
 	       iterate_fd(current->files, 0, vigil_match_file, s->file);
-}
-
-static bool vigil_auth_process_muted(struct vigil_session *s, u32 type)
-{
-	bool muted;
-
-	/* Protects the mutes snapshot. */
-	rcu_read_lock();
-	muted = vigil_emit_process_muted(s, type);
-	rcu_read_unlock();
-	return muted;
 }
 
 /*
@@ -138,8 +139,9 @@ static bool vigil_auth_key(const struct vigil_auth_call *call,
 	    atomic_read(&inode->i_writecount) > 0)
 		return false;
 	memset(key, 0, sizeof(*key));
+	key->inode = (unsigned long)inode;
+	key->sb = (unsigned long)inode->i_sb;
 	key->ino = inode->i_ino;
-	key->dev = new_encode_dev(inode->i_sb->s_dev);
 	key->generation = inode->i_generation;
 	key->type = call->type;
 	key->access = call->access;
@@ -211,7 +213,7 @@ static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
 	err = vigil_auth_wait(req);
 	switch (vigil_pending_remove(&s->pending, req)) {
 	case VIGIL_REQ_ANSWERED:
-		atomic64_inc(&vigil_auth_counters(s, call->type)->latency[
+		this_cpu_inc(s->stats[vigil_auth_index(call->type)].latency[
 			vigil_latency_bucket(req->answered_ns - sent)]);
 		return VIGIL_AUTH_ANSWERED;
 	case VIGIL_REQ_RELEASED:
@@ -236,51 +238,96 @@ static u32 vigil_auth_verdict(u32 type, enum vigil_auth_outcome outcome,
 	}
 }
 
-static int vigil_auth_session_decide(struct vigil_session *s,
-				     const struct vigil_auth_call *call)
-{
-	struct vigil_auth_counters *st = vigil_auth_counters(s, call->type);
+/* What the quick part found, for the part that asks. */
+struct vigil_auth_decision {
 	enum vigil_auth_outcome outcome;
-	struct vigil_request req = {};
-	bool cacheable = false;
+	u32 verdict;
+	bool cacheable;
 	struct vigil_vkey key;
-	u32 verdict = 0;
-	u64 change;
+	u64 change;		/* the file's i_version */
+	u64 generation;		/* the cache's */
+};
 
-	if (!(READ_ONCE(s->events) & VIGIL_EVENT_BIT(call->type)))
-		return 0;
-	if (vigil_auth_holds_session(s)) {
-		outcome = VIGIL_AUTH_SELF;
-	} else if (vigil_auth_process_muted(s, call->type)) {
-		outcome = VIGIL_AUTH_MUTED;
-	} else {
-		cacheable = s->cache.size && vigil_auth_key(call, &key, &change);
-		if (cacheable)
-			verdict = vigil_vcache_lookup(&s->cache, &key, change);
-		if (verdict) {
-			outcome = VIGIL_AUTH_CACHE_HIT;
-		} else {
-			if (cacheable)
-				atomic64_inc(&st->cache_misses);
-			outcome = vigil_auth_ask(s, call, &req);
-		}
-	}
-	if (outcome != VIGIL_AUTH_CACHE_HIT)
-		verdict = vigil_auth_verdict(call->type, outcome, &req);
-	if (outcome == VIGIL_AUTH_ANSWERED && cacheable &&
-	    (req.flags & VIGIL_VERDICT_F_CACHE))
-		vigil_vcache_insert(&s->cache, &key, change, verdict);
+static void vigil_auth_count(struct vigil_session *s, u32 type,
+			     const struct vigil_auth_decision *d)
+{
+	unsigned int i = vigil_auth_index(type);
 
-	atomic64_inc(&st->outcome[outcome]);
-	atomic64_inc(verdict == VIGIL_VERDICT_DENY ? &st->denied : &st->allowed);
-	if (outcome == VIGIL_AUTH_KILLED)
+	this_cpu_inc(s->stats[i].outcome[d->outcome]);
+	if (d->verdict == VIGIL_VERDICT_DENY)
+		this_cpu_inc(s->stats[i].denied);
+	else
+		this_cpu_inc(s->stats[i].allowed);
+}
+
+static int vigil_auth_result(const struct vigil_auth_decision *d)
+{
+	if (d->outcome == VIGIL_AUTH_KILLED)
 		return -EINTR;
-	return verdict == VIGIL_VERDICT_DENY ? -EACCES : 0;
+	return d->verdict == VIGIL_VERDICT_DENY ? -EACCES : 0;
+}
+
+/*
+ * The quick part, which never sleeps: the broker itself, mutes and the
+ * verdict cache.  Return: true if it decided.
+ */
+static bool vigil_auth_quick(struct vigil_session *s,
+			     const struct vigil_auth_call *call,
+			     struct vigil_auth_decision *d)
+{
+	if (task_tgid(current) == s->broker) {
+		d->outcome = VIGIL_AUTH_SELF;
+		d->verdict = VIGIL_VERDICT_ALLOW;
+		return true;
+	}
+	if (vigil_emit_process_muted(s, call->type)) {
+		d->outcome = VIGIL_AUTH_MUTED;
+		d->verdict = VIGIL_VERDICT_ALLOW;
+		return true;
+	}
+	d->cacheable = s->cache.size && vigil_auth_key(call, &d->key, &d->change);
+	if (!d->cacheable)
+		return false;
+	d->generation = vigil_vcache_generation(&s->cache);
+	d->verdict = vigil_vcache_lookup(&s->cache, &d->key, d->change);
+	if (d->verdict) {
+		d->outcome = VIGIL_AUTH_CACHE_HIT;
+		return true;
+	}
+	this_cpu_inc(s->stats[vigil_auth_index(call->type)].cache_misses);
+	return false;
+}
+
+/* The part that asks the broker and waits: it sleeps. */
+static void vigil_auth_slow(struct vigil_session *s,
+			    const struct vigil_auth_call *call,
+			    struct vigil_auth_decision *d)
+{
+	struct vigil_request req = {};
+
+	/* Last, as it walks the descriptor table. */
+	if (vigil_auth_holds_session(s))
+		d->outcome = VIGIL_AUTH_SELF;
+	else
+		d->outcome = vigil_auth_ask(s, call, &req);
+	d->verdict = vigil_auth_verdict(call->type, d->outcome, &req);
+	if (d->outcome == VIGIL_AUTH_ANSWERED && d->cacheable &&
+	    (req.flags & VIGIL_VERDICT_F_CACHE))
+		vigil_vcache_insert(&s->cache, &d->key, d->change, d->verdict,
+				    d->generation);
+}
+
+static bool vigil_auth_wanted(struct vigil_session *s, u32 type)
+{
+	return READ_ONCE(s->events) & VIGIL_EVENT_BIT(type);
 }
 
 /**
  * vigil_auth_decide() - may the operation @call describes go on?
  * @call: the event
+ *
+ * The quick part runs under RCU; only if it cannot decide does this take
+ * the SRCU read lock, under which it may sleep, and ask the broker.
  *
  * Context: process context that may sleep, no vigil locks held.
  * Return: 0 to allow, -EACCES to deny, -EINTR if current was killed while
@@ -288,43 +335,82 @@ static int vigil_auth_session_decide(struct vigil_session *s,
  */
 int vigil_auth_decide(const struct vigil_auth_call *call)
 {
+	struct vigil_auth_decision d = {};
 	struct vigil_session *s;
-	int idx, ret = 0;
+	int idx;
 
 	/* Kernel threads never wait on user space. */
 	if (current->flags & PF_KTHREAD)
 		return 0;
-	/* Keeps the session alive until the decision is made. */
+	/* Keeps the session alive during the quick part. */
+	rcu_read_lock();
+	s = rcu_dereference(vigil_auth_session);
+	if (!s || !vigil_auth_wanted(s, call->type)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	if (vigil_auth_quick(s, call, &d)) {
+		vigil_auth_count(s, call->type, &d);
+		rcu_read_unlock();
+		return vigil_auth_result(&d);
+	}
+	rcu_read_unlock();
+
+	/* Keeps the session alive while we ask and wait. */
 	idx = srcu_read_lock(&vigil_auth_srcu);
-	s = srcu_dereference(vigil_auth_session, &vigil_auth_srcu);
-	if (s)
-		ret = vigil_auth_session_decide(s, call);
+	/* If the broker went meanwhile, there is nobody to ask: allow. */
+	if (srcu_dereference(vigil_auth_session, &vigil_auth_srcu) == s) {
+		vigil_auth_slow(s, call, &d);
+		vigil_auth_count(s, call->type, &d);
+	} else {
+		d.verdict = VIGIL_VERDICT_ALLOW;
+	}
 	srcu_read_unlock(&vigil_auth_srcu, idx);
-	return ret;
+	return vigil_auth_result(&d);
+}
+
+/* Sum the per-CPU counters of AUTH event @type into @sum. */
+static void vigil_auth_counters_sum(struct vigil_session *s, u32 type,
+				    struct vigil_auth_counters *sum)
+{
+	unsigned int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct vigil_auth_counters *c =
+			per_cpu_ptr(s->stats, cpu) + vigil_auth_index(type);
+
+		for (i = 0; i < VIGIL_AUTH_OUTCOMES; i++)
+			sum->outcome[i] += READ_ONCE(c->outcome[i]);
+		for (i = 0; i < VIGIL_LATENCY_BUCKETS; i++)
+			sum->latency[i] += READ_ONCE(c->latency[i]);
+		sum->allowed += READ_ONCE(c->allowed);
+		sum->denied += READ_ONCE(c->denied);
+		sum->cache_misses += READ_ONCE(c->cache_misses);
+	}
 }
 
 /* Copy the counters of AUTH event @type into @out. */
 void vigil_auth_stats_read(struct vigil_session *s, u32 type,
 			   struct vigil_auth_stats *out)
 {
-	struct vigil_auth_counters *st = vigil_auth_counters(s, type);
-	unsigned int i;
+	struct vigil_auth_counters sum;
 
-	out->allowed = atomic64_read(&st->allowed);
-	out->denied = atomic64_read(&st->denied);
-	out->requests = out->allowed + out->denied;
-	out->answered = atomic64_read(&st->outcome[VIGIL_AUTH_ANSWERED]);
-	out->missed = atomic64_read(&st->outcome[VIGIL_AUTH_MISSED]);
-	out->overflow = atomic64_read(&st->outcome[VIGIL_AUTH_OVERFLOW]);
-	out->undelivered = atomic64_read(&st->outcome[VIGIL_AUTH_UNDELIVERED]);
-	out->released = atomic64_read(&st->outcome[VIGIL_AUTH_RELEASED]);
-	out->killed = atomic64_read(&st->outcome[VIGIL_AUTH_KILLED]);
-	out->cache_hits = atomic64_read(&st->outcome[VIGIL_AUTH_CACHE_HIT]);
-	out->cache_misses = atomic64_read(&st->cache_misses);
-	out->muted = atomic64_read(&st->outcome[VIGIL_AUTH_MUTED]);
-	out->self = atomic64_read(&st->outcome[VIGIL_AUTH_SELF]);
-	for (i = 0; i < VIGIL_LATENCY_BUCKETS; i++)
-		out->latency[i] = atomic64_read(&st->latency[i]);
+	vigil_auth_counters_sum(s, type, &sum);
+	out->allowed = sum.allowed;
+	out->denied = sum.denied;
+	out->requests = sum.allowed + sum.denied;
+	out->answered = sum.outcome[VIGIL_AUTH_ANSWERED];
+	out->missed = sum.outcome[VIGIL_AUTH_MISSED];
+	out->overflow = sum.outcome[VIGIL_AUTH_OVERFLOW];
+	out->undelivered = sum.outcome[VIGIL_AUTH_UNDELIVERED];
+	out->released = sum.outcome[VIGIL_AUTH_RELEASED];
+	out->killed = sum.outcome[VIGIL_AUTH_KILLED];
+	out->cache_hits = sum.outcome[VIGIL_AUTH_CACHE_HIT];
+	out->cache_misses = sum.cache_misses;
+	out->muted = sum.outcome[VIGIL_AUTH_MUTED];
+	out->self = sum.outcome[VIGIL_AUTH_SELF];
+	memcpy(out->latency, sum.latency, sizeof(out->latency));
 }
 
 #ifdef CONFIG_VIGIL_KUNIT_TEST

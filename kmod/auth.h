@@ -31,12 +31,13 @@ enum vigil_auth_outcome {
 	VIGIL_AUTH_OUTCOMES
 };
 
+/* One CPU's counters of one AUTH event type; summed when read. */
 struct vigil_auth_counters {
-	atomic64_t outcome[VIGIL_AUTH_OUTCOMES];
-	atomic64_t allowed;
-	atomic64_t denied;
-	atomic64_t cache_misses;
-	atomic64_t latency[VIGIL_LATENCY_BUCKETS];
+	u64 outcome[VIGIL_AUTH_OUTCOMES];
+	u64 allowed;
+	u64 denied;
+	u64 cache_misses;
+	u64 latency[VIGIL_LATENCY_BUCKETS];
 };
 
 /* One AUTH event to decide, as its hook describes it. */
@@ -60,6 +61,7 @@ int vigil_auth_decide(const struct vigil_auth_call *call);
 void vigil_auth_start(struct vigil_session *s);
 void vigil_auth_stop(void);
 
+struct vigil_auth_counters __percpu *vigil_auth_counters_alloc(void);
 void vigil_auth_stats_read(struct vigil_session *s, u32 type,
 			   struct vigil_auth_stats *out);
 

@@ -177,7 +177,8 @@ int vigil_on_auth_open(struct file *file)
 		return 0;
 	if (file->f_mode & FMODE_READ)
 		a.access |= VIGIL_ACCESS_READ;
-	if (file->f_mode & FMODE_WRITE)
+	/* O_TRUNC writes, even on a file opened for reading only. */
+	if ((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC))
 		a.access |= VIGIL_ACCESS_WRITE;
 	if (file->f_flags & __FMODE_EXEC)
 		a.access |= VIGIL_ACCESS_EXEC;

@@ -2,39 +2,66 @@
 /*
  * The binfmt hook mechanism: a binary format handler at the head of the
  * kernel's list, which every exec asks first, before its point of no
- * return, in a context that may sleep.  It never loads anything: its
- * handler returns -ENOEXEC to let the real handlers go on, or an error to
- * refuse the exec.  For a script, the kernel asks again about the
- * interpreter.
+ * return, in a context that may sleep.  It never loads anything: it
+ * returns -ENOEXEC to let the real handlers go on, or an error to refuse
+ * the exec.  For a script, the kernel asks again about the interpreter.
+ *
+ * The handler is registered for the whole life of the module, and
+ * attaching only points it at the hook's function: search_binary_handler()
+ * goes on from a handler's list entry after it returns, so the entry must
+ * not be unlinked while an exec may be in it.  Module exit is safe: a
+ * running handler holds a reference on the module.
  */
 
 #include <linux/binfmts.h>
+#include <linux/errno.h>
 #include <linux/module.h>
 
 #include "binfmt.h"
 
-/* While a handler runs, the kernel holds a reference on this module. */
+typedef int (*vigil_exec_handler_t)(struct linux_binprm *bprm);
+
+/* The attached hook's function, or NULL. */
+static vigil_exec_handler_t vigil_binfmt_handler;
+
+static int vigil_binfmt_load(struct linux_binprm *bprm)
+{
+	vigil_exec_handler_t handler = READ_ONCE(vigil_binfmt_handler);
+
+	return handler ? handler(bprm) : -ENOEXEC;
+}
+
 static struct linux_binfmt vigil_binfmt = {
 	.module = THIS_MODULE,
+	.load_binary = vigil_binfmt_load,
 };
+
+void vigil_binfmt_init(void)
+{
+	__register_binfmt(&vigil_binfmt, 1);
+}
+
+void vigil_binfmt_uninit(void)
+{
+	unregister_binfmt(&vigil_binfmt);
+}
 
 static int vigil_binfmt_attach(struct vigil_hook *hook)
 {
-	vigil_binfmt.load_binary = hook->handler;
-	__register_binfmt(&vigil_binfmt, 1);
+	WRITE_ONCE(vigil_binfmt_handler, hook->handler);
 	hook->state = &vigil_binfmt;
 	return 0;
 }
 
 static void vigil_binfmt_detach(struct vigil_hook *hook)
 {
-	unregister_binfmt(&vigil_binfmt);
+	WRITE_ONCE(vigil_binfmt_handler, NULL);
 	hook->state = NULL;
 }
 
 /*
- * unregister_binfmt() does not wait for handlers already running; they
- * are inside vigil_auth_decide(), which vigil_auth_stop() waits for.
+ * Handlers still running after detach are inside vigil_auth_decide(),
+ * which vigil_auth_stop() waits for.
  */
 static void vigil_binfmt_sync(void)
 {

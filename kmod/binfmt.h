@@ -7,4 +7,7 @@
 
 extern const struct vigil_hook_ops vigil_binfmt_ops;
 
+void vigil_binfmt_init(void);
+void vigil_binfmt_uninit(void);
+
 #endif /* _VIGIL_BINFMT_H */

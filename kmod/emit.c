@@ -114,22 +114,22 @@ static void vigil_scratch_put(void)
 	this_cpu_dec(vigil_scratch.depth);
 }
 
-/* The identity of current's executable, for mutes by executable. */
-static void vigil_current_exe(u32 *dev, u64 *ino)
+/*
+ * current's executable, for mutes by executable; only compared, never
+ * dereferenced.  (On kernels that reuse struct file under RCU, a racing
+ * PR_SET_MM_EXE_FILE by another thread, which takes CAP_SYS_RESOURCE, can
+ * make this stale: the worst is a mute decided on the old executable.)
+ */
+static const struct inode *vigil_current_exe(void)
 {
 	struct mm_struct *mm = current->mm;
 	struct file *exe;
 
-	*dev = 0;
-	*ino = 0;
 	if (!mm)
-		return;
+		return NULL;
 	/* Protected by the caller's RCU read-side section. */
 	exe = rcu_dereference_check(mm->exe_file, 1);
-	if (exe) {
-		*dev = new_encode_dev(file_inode(exe)->i_sb->s_dev);
-		*ino = file_inode(exe)->i_ino;
-	}
+	return exe ? file_inode(exe) : NULL;
 }
 
 /**
@@ -143,16 +143,14 @@ static void vigil_current_exe(u32 *dev, u64 *ino)
 bool vigil_emit_process_muted(struct vigil_session *s, u32 type)
 {
 	const struct vigil_mutes *m;
-	u32 dev;
-	u64 ino;
 
-	if (task_tgid_nr(current) == s->broker_tgid)
+	if (task_tgid(current) == s->broker)
 		return true;
 	m = rcu_dereference_check(s->mutes.cur, 1);
 	if (!m)
 		return false;
-	vigil_current_exe(&dev, &ino);
-	return vigil_mutes_process(m, type, task_tgid_nr(current), dev, ino);
+	return vigil_mutes_process(m, type, task_tgid(current),
+				   vigil_current_exe());
 }
 
 /**

@@ -16,6 +16,9 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -135,7 +138,8 @@ static int vigil_verdicts_copy_in(struct vigil_verdict *v,
 
 /*
  * Apply each verdict and write its error back.  Return: 0, or -EFAULT if
- * an error could not be written back (the verdicts are applied anyway).
+ * an error could not be written back (the verdicts are applied anyway,
+ * and vs->applied says how many).
  */
 static int vigil_verdicts_apply(struct vigil_session *s, struct vigil_verdict *v,
 				struct vigil_verdicts *vs)
@@ -177,10 +181,12 @@ static long vigil_ioctl_verdict(struct vigil_session *s, void __user *arg,
 	if (!v)
 		return -ENOMEM;
 	err = vigil_verdicts_copy_in(v, &vs);
-	if (!err)
+	if (!err) {
 		err = vigil_verdicts_apply(s, v, &vs);
-	if (!err && copy_to_user(arg, &vs, min_t(u32, usize, sizeof(vs))))
-		err = -EFAULT;
+		/* Once verdicts are applied, always say how many. */
+		if (copy_to_user(arg, &vs, min_t(u32, usize, sizeof(vs))))
+			err = -EFAULT;
+	}
 	if (!err && vs.applied < vs.count)
 		err = -ENOENT;
 	kfree(v);
@@ -224,20 +230,18 @@ static char *vigil_mute_prefix(u64 upath, u32 *len)
 	return buf;
 }
 
-/* The file identity of an executable, resolved as the caller sees it. */
-static int vigil_mute_exe(u64 upath, struct vigil_mute_spec *spec)
+/* The process @tgid (in the initial pid namespace), referenced. */
+static int vigil_mute_process(u32 tgid, struct vigil_mute_spec *spec)
 {
-	struct path path;
-	int err;
+	struct pid *pid;
 
-	err = user_path_at(AT_FDCWD, u64_to_user_ptr(upath), LOOKUP_FOLLOW,
-			   &path);
-	if (err)
-		return err;
-	spec->dev = new_encode_dev(d_inode(path.dentry)->i_sb->s_dev);
-	spec->ino = d_inode(path.dentry)->i_ino;
-	path_put(&path);
-	return 0;
+	/* Protects the pid until we hold it. */
+	rcu_read_lock();
+	pid = find_pid_ns(tgid, &init_pid_ns);
+	if (pid && pid_task(pid, PIDTYPE_TGID))
+		spec->pid = get_pid(pid);
+	rcu_read_unlock();
+	return spec->pid ? 0 : -ESRCH;
 }
 
 static int vigil_mute_spec_from(const struct vigil_mute *m,
@@ -251,12 +255,13 @@ static int vigil_mute_spec_from(const struct vigil_mute *m,
 	case VIGIL_MUTE_PROCESS:
 		if (!m->tgid || m->path)
 			return -EINVAL;
-		spec->tgid = m->tgid;
-		return 0;
+		return vigil_mute_process(m->tgid, spec);
 	case VIGIL_MUTE_EXE:
 		if (m->tgid)
 			return -EINVAL;
-		return vigil_mute_exe(m->path, spec);
+		/* Held, so that the inode cannot be reused under the mute. */
+		return user_path_at(AT_FDCWD, u64_to_user_ptr(m->path),
+				    LOOKUP_FOLLOW, &spec->exe);
 	case VIGIL_MUTE_PATH: {
 		char *p;
 
@@ -296,6 +301,9 @@ static long vigil_ioctl_mute(struct vigil_session *s, void __user *arg,
 		if (!err)
 			vigil_vcache_flush(&s->cache);
 	}
+	/* The set holds references of its own. */
+	put_pid(spec.pid);
+	path_put(&spec.exe);
 	kfree(prefix);
 	return err;
 }

@@ -10,6 +10,7 @@
 #include <linux/stddef.h>
 #include <linux/vigil.h>
 
+#include "binfmt.h"
 #include "device.h"
 #include "emit.h"
 #include "params.h"
@@ -46,14 +47,16 @@ static int __init vigil_init(void)
 	err = vigil_emit_init();
 	if (err)
 		return err;
+	vigil_binfmt_init();
 	err = vigil_device_init();
 	if (err)
-		goto err_emit;
+		goto err_binfmt;
 	pr_info("ABI %u.%u ready on /dev/vigil (ring_size=%lu)\n",
 		VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR, vigil_param_ring_size());
 	return 0;
 
-err_emit:
+err_binfmt:
+	vigil_binfmt_uninit();
 	vigil_emit_uninit();
 	return err;
 }
@@ -61,6 +64,7 @@ err_emit:
 static void __exit vigil_exit(void)
 {
 	vigil_device_uninit();
+	vigil_binfmt_uninit();
 	vigil_emit_uninit();
 	pr_info("unloaded\n");
 }

@@ -3,13 +3,16 @@
  * Mutes.
  *
  * The set in force is one immutable snapshot: a change builds a new one
- * and publishes it, and the old one is freed after a grace period.  Hooks
- * match against the snapshot under RCU (their preemption-disabled
- * sections count) without taking any lock.
+ * and publishes it, waits for a grace period, then frees the old one and
+ * drops its references (which may sleep).  Hooks match against the
+ * snapshot under RCU (their preemption-disabled sections count) without
+ * taking any lock.
  */
 
+#include <linux/dcache.h>
 #include <linux/errno.h>
 #include <linux/overflow.h>
+#include <linux/pid.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vigil.h>
@@ -22,10 +25,22 @@ void vigil_mute_set_init(struct vigil_mute_set *set)
 	RCU_INIT_POINTER(set->cur, NULL);
 }
 
+/* Free a snapshot no reader can see any more, and drop its references. */
+static void vigil_mutes_free(struct vigil_mutes *m)
+{
+	unsigned int i;
+
+	for (i = 0; m && i < m->nr; i++) {
+		put_pid(m->spec[i].pid);
+		path_put(&m->spec[i].exe);
+	}
+	kfree(m);
+}
+
 /* Readers are gone: the session is closing. */
 void vigil_mute_set_uninit(struct vigil_mute_set *set)
 {
-	kfree(rcu_dereference_protected(set->cur, true));
+	vigil_mutes_free(rcu_dereference_protected(set->cur, true));
 	RCU_INIT_POINTER(set->cur, NULL);
 	mutex_destroy(&set->lock);
 }
@@ -37,9 +52,9 @@ static bool vigil_mute_same(const struct vigil_mute_spec *a,
 		return false;
 	switch (a->kind) {
 	case VIGIL_MUTE_PROCESS:
-		return a->tgid == b->tgid;
+		return a->pid == b->pid;
 	case VIGIL_MUTE_EXE:
-		return a->dev == b->dev && a->ino == b->ino;
+		return d_inode(a->exe.dentry) == d_inode(b->exe.dentry);
 	default:
 		return a->len == b->len && !memcmp(a->prefix, b->prefix, a->len);
 	}
@@ -81,6 +96,8 @@ static struct vigil_mutes *vigil_mutes_build(const struct vigil_mutes *old,
 		if (skip && from == skip)
 			continue;
 		m->spec[m->nr] = *from;
+		get_pid(from->pid);
+		path_get(&from->exe);
 		if (from->prefix) {
 			memcpy(str, from->prefix, from->len + 1);
 			m->spec[m->nr].prefix = str;
@@ -97,8 +114,9 @@ static void vigil_mute_set_publish(struct vigil_mute_set *set,
 {
 	/* Pairs with rcu_dereference*() of the hooks' matching. */
 	rcu_assign_pointer(set->cur, new);
-	if (old)
-		kfree_rcu(old, rcu);
+	/* Waits for the hooks still matching against @old. */
+	synchronize_rcu();
+	vigil_mutes_free(old);
 }
 
 static const struct vigil_mute_spec *
@@ -167,9 +185,9 @@ int vigil_mute_set_remove(struct vigil_mute_set *set,
 	return err;
 }
 
-/* Is an event of @type by process @tgid, running @exe_dev/@exe_ino, muted? */
-bool vigil_mutes_process(const struct vigil_mutes *m, u32 type, u32 tgid,
-			 u32 exe_dev, u64 exe_ino)
+/* Is an event of @type by process @tgid, running @exe (or NULL), muted? */
+bool vigil_mutes_process(const struct vigil_mutes *m, u32 type,
+			 const struct pid *tgid, const struct inode *exe)
 {
 	unsigned int i;
 
@@ -178,10 +196,10 @@ bool vigil_mutes_process(const struct vigil_mutes *m, u32 type, u32 tgid,
 
 		if (!(s->events & VIGIL_EVENT_BIT(type)))
 			continue;
-		if (s->kind == VIGIL_MUTE_PROCESS && s->tgid == tgid)
+		if (s->kind == VIGIL_MUTE_PROCESS && s->pid == tgid)
 			return true;
-		if (s->kind == VIGIL_MUTE_EXE && s->ino == exe_ino &&
-		    s->dev == exe_dev)
+		if (s->kind == VIGIL_MUTE_EXE && exe &&
+		    d_inode(s->exe.dentry) == exe)
 			return true;
 	}
 	return false;

@@ -7,23 +7,29 @@
 #define _VIGIL_MUTE_H
 
 #include <linux/mutex.h>
+#include <linux/path.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+
+struct inode;
+struct pid;
 
 /* One mute, as the broker asked for it (the kind is VIGIL_MUTE_*). */
 struct vigil_mute_spec {
 	u32 kind;
 	u64 events;		/* VIGIL_EVENT_BIT()s; never 0 here */
-	u32 tgid;		/* VIGIL_MUTE_PROCESS */
-	u32 dev;		/* VIGIL_MUTE_EXE */
-	u64 ino;		/* VIGIL_MUTE_EXE */
+	struct pid *pid;	/* VIGIL_MUTE_PROCESS: the process */
+	struct path exe;	/* VIGIL_MUTE_EXE: the file */
 	const char *prefix;	/* VIGIL_MUTE_PATH: absolute, no trailing / */
 	u32 len;		/* strlen(prefix) */
 };
 
-/* The mutes in force: replaced whole on every change, read under RCU. */
+/*
+ * The mutes in force: replaced whole on every change, read under RCU.  It
+ * holds a reference on each process and file it names, so that neither a
+ * pid nor an inode can be reused under a mute.
+ */
 struct vigil_mutes {
-	struct rcu_head rcu;
 	unsigned int nr;
 	struct vigil_mute_spec spec[];	/* prefixes live after the array */
 };
@@ -40,8 +46,8 @@ int vigil_mute_set_add(struct vigil_mute_set *set,
 int vigil_mute_set_remove(struct vigil_mute_set *set,
 			  const struct vigil_mute_spec *spec);
 
-bool vigil_mutes_process(const struct vigil_mutes *m, u32 type, u32 tgid,
-			 u32 exe_dev, u64 exe_ino);
+bool vigil_mutes_process(const struct vigil_mutes *m, u32 type,
+			 const struct pid *tgid, const struct inode *exe);
 bool vigil_mutes_path(const struct vigil_mutes *m, u32 type,
 		      const char *path, u32 len);
 

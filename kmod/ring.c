@@ -327,6 +327,13 @@ int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma)
 	if (vma->vm_pgoff != VIGIL_RING_PGOFF_CONSUMER)
 		vm_flags_clear(vma, VM_MAYWRITE);
 	vm_flags_clear(vma, VM_MAYEXEC);
+	/*
+	 * Not inherited by fork: a child would hold the session's file
+	 * through its mapping, out of the broker's reach, until its exec;
+	 * and an exec waiting for the broker would then keep the broker's
+	 * close from releasing it.
+	 */
+	vm_flags_set(vma, VM_DONTCOPY);
 	return remap_vmalloc_range(vma, ring->base, vma->vm_pgoff);
 }
 

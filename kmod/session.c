@@ -10,6 +10,8 @@
 #include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/fs_struct.h>
+#include <linux/percpu.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -24,6 +26,8 @@ static atomic_t vigil_session_taken = ATOMIC_INIT(0);
 
 static void vigil_session_free(struct vigil_session *s)
 {
+	put_pid(s->broker);
+	free_percpu(s->stats);
 	vigil_vcache_uninit(&s->cache);
 	vigil_mute_set_uninit(&s->mutes);
 	vigil_ring_destroy(s->ring);
@@ -54,13 +58,18 @@ struct vigil_session *vigil_session_open(struct file *file)
 	}
 	mutex_init(&s->lock);
 	s->file = file;
-	s->broker_tgid = task_tgid_nr(current);
+	s->broker = get_pid(task_tgid(current));
 	s->events = VIGIL_DEFAULT_EVENTS;
 	vigil_pending_init(&s->pending, vigil_param_max_waiters());
 	vigil_mute_set_init(&s->mutes);
 	err = vigil_vcache_init(&s->cache, vigil_param_cache_size());
 	if (err)
 		goto err_free;
+	s->stats = vigil_auth_counters_alloc();
+	if (!s->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
 	s->ring = vigil_ring_create(vigil_param_ring_size());
 	if (IS_ERR(s->ring)) {
 		err = PTR_ERR(s->ring);

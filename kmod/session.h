@@ -23,14 +23,14 @@ struct vigil_session {
 	struct mutex lock;		/* serializes connecting */
 	struct vigil_ring *ring;	/* fixed from open to close */
 	struct file *file;		/* the session's file */
-	pid_t broker_tgid;		/* the opener: its events are muted */
+	struct pid *broker;		/* the opener: its events are muted */
 	bool connected;			/* hooks attached, events flow */
 	struct path root;		/* the broker's root, while connected */
 	u64 events;			/* VIGIL_EVENT_BIT()s subscribed */
 	struct vigil_pending pending;	/* AUTH events waiting */
 	struct vigil_vcache cache;	/* cached verdicts */
 	struct vigil_mute_set mutes;
-	struct vigil_auth_counters stats[VIGIL_AUTH_TYPES];
+	struct vigil_auth_counters __percpu *stats; /* [VIGIL_AUTH_TYPES] */
 };
 
 /* Event types delivered after the handshake, as in ABI 1.0. */

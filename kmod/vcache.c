@@ -106,15 +106,34 @@ u32 vigil_vcache_lookup(struct vigil_vcache *c, const struct vigil_vkey *key,
 	return verdict;
 }
 
-/* Remember @verdict for @key, evicting the least recently used if full. */
+/* The cache's generation now: a verdict asked for now may be inserted. */
+u64 vigil_vcache_generation(struct vigil_vcache *c)
+{
+	/* Pairs with WRITE_ONCE() in vigil_vcache_flush(). */
+	return READ_ONCE(c->generation);
+}
+
+/**
+ * vigil_vcache_insert() - remember @verdict for @key
+ * @c: the cache
+ * @key: what the verdict is about
+ * @change: the file's change counter when the verdict was asked for
+ * @verdict: the verdict
+ * @generation: vigil_vcache_generation() when the verdict was asked for:
+ *	a verdict from before a flush is not remembered after it
+ *
+ * Evicts the least recently used entry if the cache is full.
+ */
 void vigil_vcache_insert(struct vigil_vcache *c, const struct vigil_vkey *key,
-			 u64 change, u32 verdict)
+			 u64 change, u32 verdict, u64 generation)
 {
 	struct vigil_ventry *e;
 
 	if (!c->size)
 		return;
 	spin_lock(&c->lock);
+	if (generation != c->generation)
+		goto out_unlock;
 	e = vigil_vcache_find(c, key);
 	if (!e) {
 		if (list_empty(&c->free))
@@ -129,6 +148,7 @@ void vigil_vcache_insert(struct vigil_vcache *c, const struct vigil_vkey *key,
 	e->change = change;
 	e->verdict = verdict;
 	list_move(&e->lru, &c->lru);
+out_unlock:
 	spin_unlock(&c->lock);
 }
 
@@ -140,6 +160,8 @@ void vigil_vcache_flush(struct vigil_vcache *c)
 	spin_lock(&c->lock);
 	list_for_each_entry_safe(e, tmp, &c->lru, lru)
 		vigil_vcache_drop(c, e);
+	/* Pairs with READ_ONCE() in vigil_vcache_generation(). */
+	WRITE_ONCE(c->generation, c->generation + 1);
 	spin_unlock(&c->lock);
 }
 

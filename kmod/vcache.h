@@ -13,17 +13,21 @@
 #define VIGIL_VCACHE_BUCKETS	1024
 
 /*
- * What a verdict is about: the file (device, inode number, generation),
- * the event type and access, and the credentials of the caller.
+ * What a verdict is about: the file (the inode itself, with its number,
+ * generation and filesystem, so that neither btrfs snapshots, which share
+ * numbers, nor a reused inode are taken for one another), the event type
+ * and access, and the credentials of the caller.
  */
 struct vigil_vkey {
+	u64 inode;
+	u64 sb;
 	u64 ino;
-	u32 dev;
 	u32 generation;
 	u32 type;
 	u32 access;
 	u32 uid;
 	u32 gid;
+	u32 reserved;
 };
 
 struct vigil_ventry {
@@ -41,6 +45,7 @@ struct vigil_vcache {
 	struct vigil_ventry *entries;
 	struct list_head lru;		/* used entries */
 	struct list_head free;		/* unused entries */
+	u64 generation;			/* bumped by every flush */
 	struct hlist_head buckets[VIGIL_VCACHE_BUCKETS];
 };
 
@@ -48,8 +53,9 @@ int vigil_vcache_init(struct vigil_vcache *c, unsigned int size);
 void vigil_vcache_uninit(struct vigil_vcache *c);
 u32 vigil_vcache_lookup(struct vigil_vcache *c, const struct vigil_vkey *key,
 			u64 change);
+u64 vigil_vcache_generation(struct vigil_vcache *c);
 void vigil_vcache_insert(struct vigil_vcache *c, const struct vigil_vkey *key,
-			 u64 change, u32 verdict);
+			 u64 change, u32 verdict, u64 generation);
 void vigil_vcache_flush(struct vigil_vcache *c);
 
 #endif /* _VIGIL_VCACHE_H */

@@ -72,7 +72,8 @@
  *   Then each entry is applied on its own: its error is 0, or -ENOENT if
  *   no event waits with that id (unknown, past its deadline, or already
  *   answered), which changes nothing.  applied counts the entries applied;
- *   the command fails with ENOENT if it is less than count.
+ *   the command fails with ENOENT if it is less than count.  EFAULT while
+ *   writing the results back comes after the verdicts were applied.
  *
  * VIGIL_IOC_WATCH (struct vigil_watch, write)
  *   Watch (or with VIGIL_WATCH_F_REMOVE stop watching) the filesystem
@@ -81,7 +82,8 @@
  *   later is not covered until it is watched.  Errors: EINVAL (flags),
  *   EFAULT, ENOENT/ENOTDIR/EACCES/ENAMETOOLONG (the path, resolved as the
  *   caller), EEXIST (already watched), ENOENT (removing an unwatched
- *   one), ENOSPC (VIGIL_WATCH_MAX watches already).
+ *   one), ENOSPC (VIGIL_WATCH_MAX watches already), ENODEV (the shim's
+ *   hooks are detached).
  *
  * VIGIL_IOC_MUTE (struct vigil_mute, write)
  *   Mute (or with VIGIL_MUTE_F_REMOVE unmute) events: of a process, of the
@@ -89,9 +91,11 @@
  *   muted event is not produced: it costs no record, and an AUTH event is
  *   allowed without asking.  Errors: EINVAL (kind, flags, reserved bits,
  *   unknown event bits, a tgid of 0, a prefix not absolute), EFAULT,
- *   ENAMETOOLONG, ENOENT (an executable that does not exist, or removing
- *   a mute that is not there), EEXIST (already muted), ENOSPC
- *   (VIGIL_MUTE_MAX of that kind already).
+ *   ENAMETOOLONG, ESRCH (no process with that tgid), ENOENT (an
+ *   executable that does not exist, or removing a mute that is not
+ *   there), EEXIST (already muted), ENOSPC (VIGIL_MUTE_MAX of that kind
+ *   already).  A muted process or executable is held by the mute: its
+ *   pid or inode cannot be reused for another under it.
  *
  * VIGIL_IOC_CACHE_FLUSH (struct vigil_cache_flush, write)
  *   Forget every cached verdict.  EINVAL for flags.
