@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: boot each supported kernel (or those given) in QEMU and run
-# vigil_bench there; print its tables.  Figures within one table come from
-# one boot; compare ratios, not absolute numbers, which depend on the
-# host and on software emulation.
+# the benchmarks there (VIGIL_BENCH=proc or auth for one of them); print
+# their tables.  Figures within one table come from one boot; compare
+# ratios, not absolute numbers, which depend on the host and on software
+# emulation.  VIGIL_BENCH_ICOUNT=1 ties the guest's clock to instructions.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,8 @@ for kver in ${*:-$(vigil_kernels)}; do
 	note "benchmark on $kver"
 	"$repo/tools/testing/vm/run.sh" --kernel "$VIGIL_CACHE/kernels/$kver/vmlinuz" \
 		--initramfs "$dir/bench.cpio.gz" --mode bench --out "$dir/bench" \
-		--timeout 1800 ${VIGIL_BENCH_ICOUNT:+--icount}
+		--timeout 1800 ${VIGIL_BENCH_ICOUNT:+--icount} \
+		--append "vigil_bench=${VIGIL_BENCH:-all}"
 	echo "Linux $kver, QEMU TCG, 2 vCPUs"
 	grep -v '^VIGIL-VM-DONE' "$dir/bench/results.log"
 done

@@ -25,10 +25,12 @@ rm -rf "$stage"
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,vigil/bin,vigil/tests}
 cp /bin/busybox "$stage/bin/"
 cp "$repo/tools/testing/vm/init" "$stage/init"
-cp "$repo/tools/testing/vm/run-tests.sh" "$repo/tools/testing/vm/demo.sh" "$stage/vigil/"
+cp "$repo/tools/testing/vm/run-tests.sh" "$repo/tools/testing/vm/demo.sh" \
+	"$repo/tools/testing/vm/bench.sh" "$stage/vigil/"
 cp "$ko" "$stage/vigil/"
 cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
-	"$build/bench/vigil_bench" "$build/selftests/vigil_child" "$stage/vigil/bin/"
+	"$build/bench/vigil_bench" "$build/bench/vigil_auth_bench" \
+	"$build/selftests/vigil_child" "$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"
 (cd "$stage" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$out"

@@ -30,6 +30,20 @@ say "What vigild saw (leaving out this script's own look at vigild's log)"
 grep -v vigild.err /tmp/events.txt
 tail -n 1 /tmp/vigild.err
 
+say "Permission decisions: vigild --auth --deny-exec /tmp"
+echo "(the shim asks vigild before every exec; vigild denies anything under /tmp)"
+cp /vigil/bin/vigil_child /tmp/dropped-tool
+vigild --auth --deny-exec /tmp --format text >/tmp/auth.txt 2>/tmp/auth.err &
+vigild=$!
+while ! grep -q connected /tmp/auth.err 2>/dev/null; do sleep 0.1; done
+run /tmp/dropped-tool args hello || echo "(exit status $?)"
+run /vigil/bin/vigil_child args hello && echo "(allowed: exit status 0)"
+kill -INT $vigild
+wait $vigild
+grep '^AUTH' /tmp/auth.txt
+grep auth_stats /tmp/auth.txt | grep auth_exec
+tail -n 1 /tmp/auth.err
+
 say "The same kind of record as vigild's default JSON output"
 vigild >/tmp/events.json 2>/dev/null &
 vigild=$!

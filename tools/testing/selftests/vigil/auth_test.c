@@ -281,6 +281,62 @@ TEST_F(auth, closing_releases_16_waiting_threads)
 	EXPECT_LE(ms, SLACK_MS);
 }
 
+/* O_TRUNC modifies the file: such an open is a write, whatever its mode. */
+TEST_F(auth, a_truncating_open_counts_as_a_write)
+{
+	const struct vigil_event_view *ev;
+	pid_t child;
+
+	ASSERT_EQ(0, vt_write_file("/tmp/vt/data", "hello\n", 0644));
+	ASSERT_EQ(0, vigil_shim_watch(&self->shim, "/tmp", 0));
+	child = run_child("open", "/tmp/vt/data", "t");
+	ev = open_record(_metadata, self, child);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(VIGIL_ACCESS_READ | VIGIL_ACCESS_WRITE,
+		  ev->fixed.auth_open.access);
+	EXPECT_EQ(0, vt_answer(&self->shim, ev->fixed.auth_open.auth.id,
+			       VIGIL_VERDICT_DENY, 0));
+	EXPECT_EQ(EACCES << 8, vt_reap(child));
+	/* Denied before anything happened to the file. */
+	{
+		struct stat st;
+
+		ASSERT_EQ(0, stat("/tmp/vt/data", &st));
+		EXPECT_EQ(6, st.st_size);
+	}
+}
+
+/*
+ * Closing releases execs waiting in the shim's binary format handler;
+ * they go on to the real handlers and run.  (The kernel log test, run
+ * last, would catch a fault here.)
+ */
+TEST_F(auth, closing_releases_waiting_execs)
+{
+	pid_t child[8];
+	size_t seen = 0, i;
+	uint64_t t0;
+	int n;
+
+	ASSERT_EQ(0, vt_param_write("auth_exec_deadline_ms", "20000"));
+	for (n = 0; n < 8; n++)
+		child[n] = run_child("exit", "0", NULL);
+	for (t0 = vt_now_ns(); seen < 8 && ms_since(t0) < WAIT_MS;) {
+		struct pollfd pfd = { .fd = self->shim.fd, .events = POLLIN };
+
+		poll(&pfd, 1, 50);
+		vt_drain(&self->shim, &self->log);
+		for (seen = 0, i = 0; i < self->log.n; i++)
+			seen += self->log.ev[i].v.type == VIGIL_EVENT_AUTH_EXEC;
+	}
+	ASSERT_EQ(8, seen);
+	t0 = vt_now_ns();
+	vigil_shim_close(&self->shim);
+	for (n = 0; n < 8; n++)
+		EXPECT_EQ(0, vt_reap(child[n]));
+	EXPECT_LE(ms_since(t0), SLACK_MS);
+}
+
 /* A child that inherited the broker's descriptor is never asked. */
 TEST_F(auth, a_holder_of_the_session_never_waits)
 {
@@ -638,6 +694,7 @@ TEST_F(auth, bad_auth_commands_are_refused)
 	longpath[sizeof(longpath) - 1] = '\0';
 	EXPECT_EQ(-ENAMETOOLONG, mute(&self->shim, VIGIL_MUTE_PATH, 0, longpath, 0));
 	EXPECT_EQ(-ENOENT, mute(&self->shim, VIGIL_MUTE_EXE, 0, "/nonexistent", 0));
+	EXPECT_EQ(-ESRCH, mute(&self->shim, VIGIL_MUTE_PROCESS, 4000000, NULL, 0));
 	EXPECT_EQ(0, mute(&self->shim, VIGIL_MUTE_PROCESS, 1, NULL, 0));
 	EXPECT_EQ(-EEXIST, mute(&self->shim, VIGIL_MUTE_PROCESS, 1, NULL, 0));
 	EXPECT_EQ(-ENOENT, mute(&self->shim, VIGIL_MUTE_PROCESS, 2, NULL,

@@ -5,8 +5,9 @@
  *   vigil_child sleep            wait until killed
  *   vigil_child args ...         take any arguments, exit 0
  *   vigil_child mark FILE        create FILE, exit 0
- *   vigil_child open FILE r|w    open FILE for reading or writing (creating
- *                                it); exit 0, or the errno
+ *   vigil_child open FILE r|w|t  open FILE for reading, writing (creating
+ *                                it), or reading with O_TRUNC; exit 0, or
+ *                                the errno
  *   vigil_child openers N PREFIX N threads open PREFIX.0 .. PREFIX.N-1 for
  *                                writing at once; exit with the failures
  *   vigil_child exec PATH ARG... execv(PATH, ARG...); 126 if EACCES
@@ -22,9 +23,15 @@
 
 static int open_file(const char *path, const char *mode)
 {
-	int flags = strcmp(mode, "w") ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC;
-	int fd = open(path, flags | O_CLOEXEC, 0644);
+	int flags = O_RDONLY;
 
+	if (!strcmp(mode, "w"))
+		flags = O_WRONLY | O_CREAT | O_TRUNC;
+	else if (!strcmp(mode, "t"))
+		flags = O_RDONLY | O_TRUNC;
+	int fd;
+
+	fd = open(path, flags | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return errno;
 	close(fd);

@@ -126,7 +126,68 @@ test_drops_are_reported() {
 		fail "$delivered delivered but $(grep -c '"seq"' $T.out) lines"
 }
 
-tap_plan 7
+test_auth_denies_exec_under_prefix() {
+	rm -rf /tmp/vd /tmp/vd_ran && mkdir -p /tmp/vd
+	cp $CHILD /tmp/vd/prog
+	start_vigild --auth --deny-exec /tmp/vd --format json
+	rc=0
+	/tmp/vd/prog mark /tmp/vd_ran 2>/dev/null || rc=$?
+	[ "$rc" -eq 126 ] || fail "denied exec: status $rc, expected 126"
+	[ ! -e /tmp/vd_ran ] || fail "the denied program ran"
+	$CHILD mark /tmp/vd_ran || fail "an allowed program did not run"
+	stop_vigild TERM
+	grep '"event":"auth_exec"' $T.out | grep '"exe":"/tmp/vd/prog"' |
+		grep -q '"verdict":"deny"' || fail "no auth_exec deny line"
+	grep '"event":"auth_exec"' $T.out | grep "\"exe\":\"$CHILD\"" |
+		grep -q '"verdict":"allow"' || fail "no auth_exec allow line"
+	grep '"event":"auth_stats","type":"auth_exec"' $T.out |
+		grep -q '"denied":1,' || fail "stats do not count the deny"
+	grep -q '[1-9][0-9]* verdicts applied, 0 too late' $T.err ||
+		fail "no verdict summary: $(cat $T.err)"
+}
+
+test_auth_denies_open_under_prefix() {
+	rm -rf /tmp/vd && mkdir -p /tmp/vd/secret
+	echo key >/tmp/vd/secret/key
+	echo open >/tmp/vd/other
+	start_vigild --auth --deny-open /tmp/vd/secret --format text
+	out=$(cat /tmp/vd/secret/key 2>&1) && fail "denied open succeeded"
+	echo "$out" | grep -q 'Permission denied' || fail "not EACCES: $out"
+	[ "$(cat /tmp/vd/other)" = open ] || fail "allowed open failed"
+	stop_vigild TERM
+	grep -q '^AUTH  open .* r-- /tmp/vd/secret/key -> deny' $T.out ||
+		fail "no text deny line: $(grep AUTH $T.out)"
+}
+
+test_auth_stats_on_sigusr1() {
+	start_vigild --auth
+	kill -USR1 "$vigild_pid"
+	for _ in $(seq 100); do
+		grep -q '"event":"auth_stats","type":"auth_open"' $T.out && break
+		sleep 0.05
+	done
+	grep -q '"event":"auth_stats","type":"auth_exec"' $T.out ||
+		fail "no stats after SIGUSR1"
+	stop_vigild TERM
+}
+
+test_auth_bad_command_line() {
+	rc=0
+	$VIGILD --deny-exec /tmp >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "--deny-exec without --auth: status $rc"
+	grep -q 'need --auth' $T.err || fail "unclear message: $(cat $T.err)"
+	rc=0
+	$VIGILD --auth --deny-exec tmp >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "relative prefix: status $rc"
+	grep -q "'tmp': not an absolute path" $T.err || fail "unclear message"
+	rc=0
+	$VIGILD --auth --watch /nonexistent >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 1 ] || fail "missing watch path: status $rc"
+	grep -q 'cannot watch the filesystem of /nonexistent: No such file' $T.err ||
+		fail "unclear message: $(cat $T.err)"
+}
+
+tap_plan 11
 run_test test_json_lines_for_a_command
 run_test test_stops_cleanly_on_sigint
 run_test test_text_format
@@ -134,4 +195,8 @@ run_test test_abi_mismatch_is_refused_clearly
 run_test test_busy_device_is_explained
 run_test test_bad_command_line_is_exit_2
 run_test test_drops_are_reported
+run_test test_auth_denies_exec_under_prefix
+run_test test_auth_denies_open_under_prefix
+run_test test_auth_stats_on_sigusr1
+run_test test_auth_bad_command_line
 tap_done
