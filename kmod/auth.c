@@ -145,8 +145,9 @@ static bool vigil_auth_key(const struct vigil_auth_call *call,
 	key->generation = inode->i_generation;
 	key->type = call->type;
 	key->access = call->access;
-	key->uid = from_kuid_munged(&init_user_ns, cred->euid);
-	key->gid = from_kgid_munged(&init_user_ns, cred->egid);
+	/* The kernel's own ids: the key never leaves the kernel. */
+	key->uid = __kuid_val(cred->euid);
+	key->gid = __kgid_val(cred->egid);
 	*change = inode_query_iversion(inode);
 	return true;
 }
@@ -205,6 +206,8 @@ static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
 	auth = (struct vigil_auth *)(hdr + 1);
 	auth->id = req->id;
 	auth->deadline_ns = deadline;
+	/* Process context, no lock held: wake the broker without a detour. */
+	em.wake_now = true;
 	if (vigil_emit_end(&em)) {
 		vigil_pending_remove(&s->pending, req);
 		return VIGIL_AUTH_UNDELIVERED;

@@ -175,6 +175,7 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	preempt_disable();
 	em->session = rcu_dereference_sched(vigil_emit_session);
 	em->status = VIGIL_EMIT_UNWANTED;
+	em->wake_now = false;
 	if (!em->session ||
 	    !(READ_ONCE(em->session->events) & VIGIL_EVENT_BIT(type)))
 		goto out_enable;
@@ -218,7 +219,10 @@ int vigil_emit_end(struct vigil_emit *em)
 	int err;
 
 	ev->seq = vigil_ring_next_seq(ring);
-	err = vigil_ring_output(ring, ev, len);
+	if (em->wake_now)
+		err = vigil_ring_output_wake(ring, ev, len);
+	else
+		err = vigil_ring_output(ring, ev, len);
 	vigil_scratch_put();
 	preempt_enable();
 	return err;

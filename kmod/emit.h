@@ -23,6 +23,7 @@ struct vigil_emit {
 	struct vigil_session *session;	/* the connected broker's */
 	struct vigil_rec rec;
 	enum vigil_emit_status status;
+	bool wake_now;			/* wake the broker without irq_work */
 };
 
 int vigil_emit_init(void);

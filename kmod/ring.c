@@ -231,7 +231,13 @@ full:
 	return NULL;
 }
 
-static void vigil_ring_finish(struct vigil_ring *ring, void *rec, u32 set)
+/*
+ * Commit or discard: clear BUSY, ORing @set into the length, and wake a
+ * consumer that is waiting for this very record: at once if @direct (the
+ * caller holds no lock a wake-up could need), else through irq_work.
+ */
+static void vigil_ring_finish(struct vigil_ring *ring, void *rec, u32 set,
+			      bool direct)
 {
 	struct vigil_ring_hdr *hdr = (struct vigil_ring_hdr *)rec - 1;
 	unsigned long rec_pos = (void *)hdr - ring->data;
@@ -247,20 +253,24 @@ static void vigil_ring_finish(struct vigil_ring *ring, void *rec, u32 set)
 
 	/* Pairs with the consumer's store-release of its position. */
 	cons_pos = smp_load_acquire(&ring->consumer->pos) & ring->mask;
-	if (cons_pos == rec_pos)
+	if (cons_pos != rec_pos)
+		return;
+	if (direct)
+		wake_up_all(&ring->waitq);
+	else
 		irq_work_queue(&ring->wakeup);
 }
 
 /* Hand a reserved record to the consumer. */
 void vigil_ring_commit(struct vigil_ring *ring, void *rec)
 {
-	vigil_ring_finish(ring, rec, 0);
+	vigil_ring_finish(ring, rec, 0, false);
 }
 
 /* Withdraw a reserved record; the consumer skips it, the drop is counted. */
 void vigil_ring_discard(struct vigil_ring *ring, void *rec)
 {
-	vigil_ring_finish(ring, rec, VIGIL_RING_DISCARD);
+	vigil_ring_finish(ring, rec, VIGIL_RING_DISCARD, false);
 	vigil_ring_count_drop(ring, VIGIL_DROP_DISCARDED);
 }
 
@@ -280,6 +290,22 @@ int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size)
 		return -ENOSPC;
 	memcpy(dst, rec, size);
 	vigil_ring_commit(ring, dst);
+	return 0;
+}
+
+/*
+ * The same, waking the consumer at once rather than through irq_work: for
+ * callers in process context that hold no scheduler or wait-queue lock,
+ * to whom a verdict is urgent (AUTH events).
+ */
+int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size)
+{
+	void *dst = vigil_ring_reserve(ring, size);
+
+	if (!dst)
+		return -ENOSPC;
+	memcpy(dst, rec, size);
+	vigil_ring_finish(ring, dst, 0, true);
 	return 0;
 }
 

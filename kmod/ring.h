@@ -51,6 +51,7 @@ void *vigil_ring_reserve(struct vigil_ring *ring, u32 size);
 void vigil_ring_commit(struct vigil_ring *ring, void *rec);
 void vigil_ring_discard(struct vigil_ring *ring, void *rec);
 int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size);
+int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size);
 
 int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma);
 __poll_t vigil_ring_poll(struct vigil_ring *ring, struct file *file,

@@ -10,7 +10,8 @@
  * i_version and that nobody has open for writing (see auth.c).
  */
 
-#include <linux/jhash.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -45,12 +46,12 @@ void vigil_vcache_uninit(struct vigil_vcache *c)
 	c->size = 0;
 }
 
+/* The inode and the event type spread keys enough; compare the rest. */
 static struct hlist_head *vigil_vcache_bucket(struct vigil_vcache *c,
 					      const struct vigil_vkey *key)
 {
-	BUILD_BUG_ON(sizeof(*key) % sizeof(u32));
-	return &c->buckets[jhash2((const u32 *)key, sizeof(*key) / sizeof(u32),
-				  0) % VIGIL_VCACHE_BUCKETS];
+	return &c->buckets[hash_64(key->inode ^ key->type,
+				   ilog2(VIGIL_VCACHE_BUCKETS))];
 }
 
 static bool vigil_vkey_equal(const struct vigil_vkey *a,

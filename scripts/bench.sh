@@ -22,6 +22,10 @@ for kver in ${*:-$(vigil_kernels)}; do
 		--initramfs "$dir/bench.cpio.gz" --mode bench --out "$dir/bench" \
 		--timeout 1800 ${VIGIL_BENCH_ICOUNT:+--icount} \
 		--append "vigil_bench=${VIGIL_BENCH:-all}"
-	echo "Linux $kver, QEMU TCG, 2 vCPUs"
+	if [ -n "${VIGIL_BENCH_ICOUNT:-}" ]; then
+		echo "Linux $kver, QEMU TCG with -icount, 1 vCPU"
+	else
+		echo "Linux $kver, QEMU TCG, 2 vCPUs"
+	fi
 	grep -v '^VIGIL-VM-DONE' "$dir/bench/results.log"
 done

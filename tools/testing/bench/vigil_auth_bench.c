@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "bench_util.h"
 #include "ring_reader.h"
 #include "shim.h"
 
@@ -59,20 +60,6 @@ struct samples {
 
 static struct samples samples[NR_OPS][NR_CONFIGS];
 static volatile sig_atomic_t stop;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "vigil_auth_bench: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 static void on_term(int sig)
 {

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "ring_reader.h"
 #include "shim.h"
 
@@ -53,20 +54,6 @@ struct sample {
 	double records_per_s;
 	uint64_t dropped;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "vigil_bench: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 static void spawn_and_wait(int exec)
 {

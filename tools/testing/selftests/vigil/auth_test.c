@@ -89,17 +89,9 @@ FIXTURE_TEARDOWN(auth)
 	params_restore(&self->params);
 }
 
-static const struct vigil_event_view *next_auth(struct __test_metadata *_metadata,
-					       FIXTURE_DATA(auth) *self,
-					       uint32_t type, pid_t pid)
-{
-	const struct vt_event *e = vt_wait(&self->shim, &self->log, type, pid,
-					   WAIT_MS);
-
-	if (!e)
-		TH_LOG("no %s record for pid %d", vigil_event_type_name(type), pid);
-	return e ? &e->v : NULL;
-}
+/* The AUTH record of @type about @pid, waiting for it if need be. */
+#define next_auth(self, type, pid) \
+	vt_expect(&(self)->shim, &(self)->log, type, pid)
 
 static pid_t run_child(char *a1, char *a2, char *a3)
 {
@@ -113,7 +105,7 @@ TEST_F(auth, denied_exec_is_eacces_and_the_program_does_not_run)
 	const struct vigil_event_view *ev;
 	pid_t child = run_child("mark", "/tmp/vt/ran", NULL);
 
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(0, vt_answer(&self->shim, ev->fixed.auth_exec.auth.id,
 			       VIGIL_VERDICT_DENY, 0));
@@ -137,7 +129,7 @@ TEST_F(auth, allowed_exec_runs)
 	const struct vigil_event_view *ev;
 	pid_t child = run_child("mark", "/tmp/vt/ran", NULL);
 
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(0, vt_answer(&self->shim, ev->fixed.auth_exec.auth.id,
 			       VIGIL_VERDICT_ALLOW, 0));
@@ -146,18 +138,17 @@ TEST_F(auth, allowed_exec_runs)
 	EXPECT_EQ(1, vt_auth_stats(&self->shim, VIGIL_EVENT_AUTH_EXEC).answered);
 }
 
-static const struct vigil_event_view *open_record(struct __test_metadata *_metadata,
-						  FIXTURE_DATA(auth) *self,
+static const struct vigil_event_view *open_record(FIXTURE_DATA(auth) *self,
 						  pid_t child)
 {
 	const struct vigil_event_view *ev;
 
 	/* The exec of the child, on a watched filesystem, comes first. */
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	if (ev)
 		vt_answer(&self->shim, ev->fixed.auth_exec.auth.id,
 			  VIGIL_VERDICT_ALLOW, 0);
-	return next_auth(_metadata, self, VIGIL_EVENT_AUTH_OPEN, child);
+	return next_auth(self, VIGIL_EVENT_AUTH_OPEN, child);
 }
 
 TEST_F(auth, denied_open_is_eacces)
@@ -167,7 +158,7 @@ TEST_F(auth, denied_open_is_eacces)
 
 	ASSERT_EQ(0, vigil_shim_watch(&self->shim, "/tmp", 0));
 	child = run_child("open", "/tmp/vt/secret", "w");
-	ev = open_record(_metadata, self, child);
+	ev = open_record(self, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(0, vt_answer(&self->shim, ev->fixed.auth_open.auth.id,
 			       VIGIL_VERDICT_DENY, 0));
@@ -190,7 +181,7 @@ TEST_F(auth, allowed_open_works)
 	ASSERT_EQ(0, stat("/tmp/vt/data", &st));
 	ASSERT_EQ(0, vigil_shim_watch(&self->shim, "/tmp", 0));
 	child = run_child("open", "/tmp/vt/data", "r");
-	ev = open_record(_metadata, self, child);
+	ev = open_record(self, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(0, vt_answer(&self->shim, ev->fixed.auth_open.auth.id,
 			       VIGIL_VERDICT_ALLOW, 0));
@@ -212,7 +203,7 @@ static void expect_released_at_deadline(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vt_param_write("auth_exec_miss", miss));
 	t0 = vt_now_ns();
 	child = run_child("mark", "/tmp/vt/ran", NULL);
-	ASSERT_NE(NULL, next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child));
+	ASSERT_NE(NULL, next_auth(self, VIGIL_EVENT_AUTH_EXEC, child));
 	EXPECT_EQ(status, vt_reap(child));
 	ms = ms_since(t0);
 	TH_LOG("miss verdict %s after %llu ms (deadline 400 ms)", miss,
@@ -241,7 +232,7 @@ TEST_F(auth, a_late_verdict_is_enoent_and_changes_nothing)
 
 	ASSERT_EQ(0, vt_param_write("auth_exec_deadline_ms", "100"));
 	child = run_child("mark", "/tmp/vt/ran", NULL);
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(0, vt_reap(child));	/* allowed at the deadline */
 	EXPECT_EQ(-ENOENT, vt_answer(&self->shim, ev->fixed.auth_exec.auth.id,
@@ -290,7 +281,7 @@ TEST_F(auth, a_truncating_open_counts_as_a_write)
 	ASSERT_EQ(0, vt_write_file("/tmp/vt/data", "hello\n", 0644));
 	ASSERT_EQ(0, vigil_shim_watch(&self->shim, "/tmp", 0));
 	child = run_child("open", "/tmp/vt/data", "t");
-	ev = open_record(_metadata, self, child);
+	ev = open_record(self, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(VIGIL_ACCESS_READ | VIGIL_ACCESS_WRITE,
 		  ev->fixed.auth_open.access);
@@ -472,7 +463,7 @@ TEST_F(auth, muted_process_is_allowed_without_asking)
 	{
 		const struct vigil_event_view *ev;
 
-		ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+		ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 		ASSERT_NE(NULL, ev);
 		vt_answer(&self->shim, ev->fixed.auth_exec.auth.id,
 			  VIGIL_VERDICT_ALLOW, 0);
@@ -493,7 +484,7 @@ TEST_F(auth, muted_executable_is_allowed_without_asking)
 	ASSERT_EQ(0, mute(&self->shim, VIGIL_MUTE_EXE, 0, "/tmp/vt/prog", 0));
 	child = vt_spawn_clean("/tmp/vt/prog", argv);
 	/* Its own exec is asked about: the muted program is not running yet. */
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	vt_answer(&self->shim, ev->fixed.auth_exec.auth.id, VIGIL_VERDICT_ALLOW, 0);
 	/* What it runs next is not. */
@@ -512,7 +503,7 @@ TEST_F(auth, a_script_asks_for_itself_then_its_interpreter)
 	ASSERT_EQ(0, vt_write_file("/tmp/vt/script.sh", "#!/bin/sh\nexit 0\n",
 				   0755));
 	child = vt_spawn_clean("/tmp/vt/script.sh", argv);
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_STREQ("/tmp/vt/script.sh", ev->exe.data);
 	EXPECT_EQ(0, ev->fixed.auth_exec.flags);
@@ -550,7 +541,7 @@ TEST_F(auth, a_killed_waiter_goes_at_once)
 
 	ASSERT_EQ(0, vt_param_write("auth_exec_deadline_ms", "20000"));
 	child = run_child("exit", "0", NULL);
-	ASSERT_NE(NULL, next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child));
+	ASSERT_NE(NULL, next_auth(self, VIGIL_EVENT_AUTH_EXEC, child));
 	t0 = vt_now_ns();
 	kill(child, SIGKILL);
 	EXPECT_EQ(SIGKILL, vt_reap(child));
@@ -586,7 +577,7 @@ TEST_F(auth, bad_verdicts_are_refused_and_change_nothing)
 
 	ASSERT_EQ(0, vt_param_write("auth_exec_deadline_ms", "20000"));
 	child = run_child("exit", "0", NULL);
-	ev = next_auth(_metadata, self, VIGIL_EVENT_AUTH_EXEC, child);
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	id = ev->fixed.auth_exec.auth.id;
 	memset(v, 0, sizeof(v));

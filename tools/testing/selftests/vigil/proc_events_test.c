@@ -41,17 +41,9 @@ FIXTURE_TEARDOWN(proc)
 	vigil_shim_close(&self->shim);
 }
 
-static const struct vigil_event_view *wait_event(struct __test_metadata *_metadata,
-						 FIXTURE_DATA(proc) *self,
-						 uint32_t type, pid_t pid)
-{
-	const struct vt_event *e = vt_wait(&self->shim, &self->log, type, pid,
-					   WAIT_MS);
-
-	if (!e)
-		TH_LOG("no %s record for pid %d", vigil_event_type_name(type), pid);
-	return e ? &e->v : NULL;
-}
+/* The event of @type about @pid, waiting for it if need be. */
+#define wait_event(self, type, pid) \
+	vt_expect(&(self)->shim, &(self)->log, type, pid)
 
 TEST_F(proc, child_produces_fork_exec_exit)
 {
@@ -66,9 +58,9 @@ TEST_F(proc, child_produces_fork_exec_exit)
 	ASSERT_EQ(7 << 8, status);
 	after = vt_now_ns();
 
-	fork_ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, child);
-	exec_ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
-	exit_ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, child);
+	fork_ev = wait_event(self, VIGIL_EVENT_FORK, child);
+	exec_ev = wait_event(self, VIGIL_EVENT_EXEC, child);
+	exit_ev = wait_event(self, VIGIL_EVENT_EXIT, child);
 	ASSERT_NE(NULL, fork_ev);
 	ASSERT_NE(NULL, exec_ev);
 	ASSERT_NE(NULL, exit_ev);
@@ -127,7 +119,7 @@ TEST_F(proc, exec_carries_new_credentials)
 		_exit(127);
 	}
 	ASSERT_EQ(0, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ev = wait_event(self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(4321, ev->fixed.exec.proc.uid);
 	EXPECT_EQ(4321, ev->fixed.exec.proc.euid);
@@ -142,10 +134,10 @@ TEST_F(proc, exit_by_signal_has_the_signal)
 	pid_t child = vt_spawn(VT_CHILD, argv);
 
 	ASSERT_LT(0, child);
-	ASSERT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+	ASSERT_NE(NULL, wait_event(self, VIGIL_EVENT_EXEC, child));
 	kill(child, SIGKILL);
 	ASSERT_EQ(SIGKILL, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, child);
+	ev = wait_event(self, VIGIL_EVENT_EXIT, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(SIGKILL, ev->fixed.exit.exit_code);
 	EXPECT_TRUE(ev->fixed.exit.flags & VIGIL_EXIT_F_PROCESS);
@@ -169,7 +161,7 @@ TEST_F(proc, long_argv_is_truncated_and_flagged)
 	argv[NARGS + 1] = NULL;
 	child = vt_spawn(VT_CHILD, argv);
 	ASSERT_EQ(0, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ev = wait_event(self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	/* argc tells the whole story; argv stops at its bound, NUL-ended. */
 	EXPECT_EQ(NARGS + 1, ev->fixed.exec.argc);
@@ -203,7 +195,7 @@ TEST_F(proc, script_exec_names_interpreter_and_script)
 
 	child = vt_spawn(script, argv);
 	ASSERT_EQ(0, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ev = wait_event(self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	/* exe is what runs (the interpreter), filename what was asked for. */
 	EXPECT_NE(NULL, strstr(ev->exe.data, "busybox"));
@@ -224,7 +216,7 @@ TEST_F(proc, exec_names_file_identity)
 	ASSERT_EQ(0, stat(VT_CHILD, &st));
 	child = vt_spawn(VT_CHILD, argv);
 	ASSERT_EQ(0, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ev = wait_event(self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(st.st_dev, ev->fixed.exec.exe_dev);
 	EXPECT_EQ(st.st_ino, ev->fixed.exec.exe_ino);
@@ -254,7 +246,7 @@ TEST_F(proc, exec_in_chroot_is_flagged)
 		_exit(127);
 	}
 	ASSERT_EQ(0, vt_reap(child));
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ev = wait_event(self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	/* The path is the one the chrooted process sees, and flagged so. */
 	EXPECT_STREQ("/bin/vigil_child", ev->exe.data);
@@ -361,8 +353,8 @@ TEST_F(proc, thread_has_fork_and_exit_records)
 	ASSERT_EQ(0, vt_reap(child));
 	ASSERT_LT(0, tid);
 
-	fork_ev = wait_event(_metadata, self, VIGIL_EVENT_FORK, tid);
-	exit_ev = wait_event(_metadata, self, VIGIL_EVENT_EXIT, tid);
+	fork_ev = wait_event(self, VIGIL_EVENT_FORK, tid);
+	exit_ev = wait_event(self, VIGIL_EVENT_EXIT, tid);
 	ASSERT_NE(NULL, fork_ev);
 	ASSERT_NE(NULL, exit_ev);
 	EXPECT_EQ(child, fork_ev->fixed.fork.child_tgid);
@@ -383,7 +375,7 @@ TEST_F(proc, the_brokers_own_events_are_muted)
 	child = vt_spawn(VT_CHILD, argv);
 	ASSERT_EQ(0, vt_reap(child));
 	/* The child's exec is its own, not the broker's. */
-	ASSERT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+	ASSERT_NE(NULL, wait_event(self, VIGIL_EVENT_EXEC, child));
 	EXPECT_EQ(NULL, vt_find(&self->log, VIGIL_EVENT_FORK, child));
 	EXPECT_EQ(NULL, vt_find(&self->log, VIGIL_EVENT_FORK, tid));
 	EXPECT_EQ(NULL, vt_find(&self->log, VIGIL_EVENT_EXIT, tid));
@@ -421,7 +413,7 @@ TEST_F(proc, poll_wakes_the_broker)
 
 		ASSERT_LT(0, child);
 		/* Its exec into waitexec; then nothing until triggered. */
-		ASSERT_NE(NULL, wait_event(_metadata, self, VIGIL_EVENT_EXEC, child));
+		ASSERT_NE(NULL, wait_event(self, VIGIL_EVENT_EXEC, child));
 		vt_drain(&self->shim, &self->log);
 		EXPECT_EQ(0, poll(&pfd, 1, 200));
 		ASSERT_EQ(1, write(trigger, "x", 1));
@@ -444,7 +436,7 @@ TEST_F(proc, each_session_starts_at_seq_1)
 	child = vt_spawn(VT_CHILD, argv);
 	ASSERT_EQ(0, vt_reap(child));
 	/* Its fork is the broker's own, muted: the exec comes first. */
-	ev = wait_event(_metadata, self, VIGIL_EVENT_EXEC, child);
+	ev = wait_event(self, VIGIL_EVENT_EXEC, child);
 	ASSERT_NE(NULL, ev);
 	EXPECT_EQ(1, ev->seq);
 }

@@ -109,6 +109,18 @@ const struct vt_event *vt_wait(struct vigil_shim *shim, struct vt_log *log,
 	}
 }
 
+const struct vigil_event_view *vt_expect(struct vigil_shim *shim,
+					 struct vt_log *log, uint32_t type,
+					 uint32_t pid)
+{
+	const struct vt_event *e = vt_wait(shim, log, type, pid, 5000);
+
+	if (!e)
+		fprintf(stderr, "# no %s record for pid %u\n",
+			vigil_event_type_name(type), pid);
+	return e ? &e->v : NULL;
+}
+
 void vt_log_free(struct vt_log *log)
 {
 	size_t i;

@@ -52,6 +52,14 @@ const struct vt_event *vt_find(const struct vt_log *log, uint32_t type,
 const struct vt_event *vt_wait(struct vigil_shim *shim, struct vt_log *log,
 			       uint32_t type, uint32_t pid, int timeout_ms);
 
+/*
+ * vt_wait() for the tests' usual 5 seconds; on failure say, as a TAP
+ * comment, which record is missing.  Returns the event's view or NULL.
+ */
+const struct vigil_event_view *vt_expect(struct vigil_shim *shim,
+					 struct vt_log *log, uint32_t type,
+					 uint32_t pid);
+
 void vt_log_free(struct vt_log *log);
 
 /* The i-th argument (from 0) of an exec event's argv field, or NULL. */
