@@ -6,6 +6,14 @@
 #
 #   run.sh --kernel VMLINUZ --initramfs FILE --mode test|demo|bench|shell
 #          [--out DIR] [--timeout SECONDS] [--append ARGS] [--icount]
+#          [--mttcg]
+#
+# QEMU runs its vCPUs in one host thread (-accel tcg,thread=single) unless
+# --mttcg is given: with one thread per vCPU, QEMU 7.2 was seen to let a
+# vCPU run kernel text another vCPU had just patched as it was before the
+# patch (a stale int3 at a kprobe site looping forever, a call through a
+# freed ftrace trampoline), when hooks were attached and detached while
+# processes exec'd and exited.  One thread serializes code modification.
 #
 # --icount ties the guest's clock to the instructions it executes, so that
 # time measured in the guest depends little on the host's load.  It runs
@@ -18,7 +26,8 @@
 # reported as a failure; the console log stays for a post-mortem.
 set -euo pipefail
 
-kernel= initramfs= mode=test out=. timeout=600 append= accel=() smp=2
+kernel= initramfs= mode=test out=. timeout=600 append= smp=2
+accel=(-accel tcg,thread=single)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -28,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--icount) accel=(-icount shift=4,sleep=off); smp=1; shift ;;
+	--mttcg) accel=(-accel tcg,thread=multi); shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
