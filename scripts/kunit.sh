@@ -52,7 +52,21 @@ count_results() {
 	[ "$failed" -eq 0 ]
 }
 
+# Objects built from another checkout's kmod/ may be newer than this
+# one's sources, so make would keep them: start drivers/vigil afresh
+# whenever the link points somewhere new.
+forget_other_checkouts() {
+	local stamp=$build/.vigil-kmod-source
+
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$repo/kmod" ]; then
+		rm -rf "$build/drivers/vigil"
+		mkdir -p "$build"
+		echo "$repo/kmod" >"$stamp"
+	fi
+}
+
 link_kmod
+forget_other_checkouts
 mkdir -p "$repo/build"
 note "KUnit on UML (log: $log)"
 cd "$src"
