@@ -318,7 +318,12 @@ TEST(epoll_set_up_before_handshake_is_woken)
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
 	ASSERT_EQ(0, ioctl(fd, VIGIL_IOC_HANDSHAKE, &hs));
-	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	/*
+	 * No "not ready yet" check here: any process in the VM (a kworker
+	 * coming or going) may emit a record right after the handshake.
+	 * Nothing was ready when the fd was added, so epoll reports it only
+	 * if a wake-up reached the queue registered before the handshake.
+	 */
 	ASSERT_EQ(0, vt_reap(vt_spawn(VT_CHILD, argv)));
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, WAIT_MS));
 	EXPECT_TRUE(out.events & EPOLLIN);
