@@ -41,6 +41,7 @@
 
 #include "auth.h"
 #include "emit.h"
+#include "fault.h"
 #include "params.h"
 #include "pending.h"
 #include "session.h"
@@ -313,6 +314,8 @@ static void vigil_auth_slow(struct vigil_session *s,
 		d->outcome = VIGIL_AUTH_SELF;
 	else
 		d->outcome = vigil_auth_ask(s, call, &req);
+	if (d->outcome == VIGIL_AUTH_MISSED)
+		vigil_fault(VIGIL_FAULT_DEADLINE_MISSED);
 	d->verdict = vigil_auth_verdict(call->type, d->outcome, &req);
 	if (d->outcome == VIGIL_AUTH_ANSWERED && d->cacheable &&
 	    (req.flags & VIGIL_VERDICT_F_CACHE))

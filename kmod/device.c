@@ -2,9 +2,12 @@
 /*
  * The /dev/vigil misc device.
  *
- * An open file is a broker session.  The file operations hold a reference
+ * An open file for reading and writing is a broker session; one for
+ * reading only is a control handle, with no session (private_data is
+ * NULL), for the watchdog commands.  The file operations hold a reference
  * on the module (.owner), so the module cannot be unloaded while a broker
- * has the device open or mapped: delete_module() then fails with EAGAIN.
+ * or a tool has the device open or mapped: delete_module() then fails
+ * with EAGAIN.
  */
 
 #include <linux/fs.h>
@@ -19,14 +22,17 @@
 
 static int vigil_dev_open(struct inode *inode, struct file *file)
 {
+	fmode_t mode = file->f_mode & (FMODE_READ | FMODE_WRITE);
 	struct vigil_session *s;
 
+	if (mode == FMODE_READ) {
+		file->private_data = NULL;
+		return 0;
+	}
 	/* The broker reads the ring and writes its consumer page. */
-	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
-	    (FMODE_READ | FMODE_WRITE))
+	if (mode != (FMODE_READ | FMODE_WRITE))
 		return -EINVAL;
 	s = vigil_session_open(file);
-
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	file->private_data = s;
@@ -35,7 +41,8 @@ static int vigil_dev_open(struct inode *inode, struct file *file)
 
 static int vigil_dev_release(struct inode *inode, struct file *file)
 {
-	vigil_session_close(file->private_data);
+	if (file->private_data)
+		vigil_session_close(file->private_data);
 	return 0;
 }
 
@@ -49,6 +56,8 @@ static int vigil_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct vigil_session *s = file->private_data;
 
+	if (!s)
+		return -EBADF;
 	if (!vigil_session_connected(s))
 		return -EPROTO;
 	return vigil_ring_mmap(s->ring, vma);
@@ -61,8 +70,11 @@ static int vigil_dev_mmap(struct file *file, struct vm_area_struct *vma)
 static __poll_t vigil_dev_poll(struct file *file, poll_table *wait)
 {
 	struct vigil_session *s = file->private_data;
-	__poll_t mask = vigil_ring_poll(s->ring, file, wait);
+	__poll_t mask;
 
+	if (!s)
+		return EPOLLERR;
+	mask = vigil_ring_poll(s->ring, file, wait);
 	return vigil_session_connected(s) ? mask : EPOLLERR;
 }
 

@@ -25,7 +25,10 @@
 #include <linux/timekeeping.h>
 
 #include "emit.h"
+#include "fault.h"
+#include "inject.h"
 #include "mute.h"
+#include "params.h"
 #include "ring.h"
 #include "session.h"
 
@@ -153,6 +156,22 @@ bool vigil_emit_process_muted(struct vigil_session *s, u32 type)
 				   vigil_current_exe());
 }
 
+/* An event that will not reach the ring: it takes a number, and counts. */
+static void vigil_emit_drop(struct vigil_session *s, unsigned int cause)
+{
+	vigil_ring_next_seq(s->ring);
+	vigil_ring_count_drop(s->ring, cause);
+}
+
+/* A hook that ran past its budget is a fault: hooks must stay short. */
+static void vigil_emit_check_time(u32 type, u64 start_ns)
+{
+	u64 ns = ktime_get_ns() - start_ns;
+
+	if (unlikely(ns > (u64)vigil_param_watchdog_hook_budget_ms() * NSEC_PER_MSEC))
+		vigil_fault_slow_hook(type, ns);
+}
+
 /**
  * vigil_emit_begin() - start emitting an event
  * @em: the emit state, on the caller's stack
@@ -184,20 +203,24 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 		goto out_enable;
 
 	em->status = VIGIL_EMIT_DROPPED;
+	if (vigil_inject_internal_error()) {
+		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
+		vigil_fault_internal("inject_internal_errors");
+		goto out_enable;
+	}
 	buf = vigil_scratch_get();
 	if (!buf) {
-		vigil_ring_next_seq(em->session->ring);
-		vigil_ring_count_drop(em->session->ring, VIGIL_DROP_NESTED);
+		vigil_emit_drop(em->session, VIGIL_DROP_NESTED);
 		goto out_enable;
 	}
 	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
 			    0, ktime_get_ns());
 	if (!ev) {
 		vigil_scratch_put();
-		vigil_ring_next_seq(em->session->ring);
-		vigil_ring_count_drop(em->session->ring, VIGIL_DROP_DISCARDED);
+		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
 		goto out_enable;
 	}
+	vigil_inject_hook_delay();
 	em->status = VIGIL_EMIT_OK;
 	return ev;
 
@@ -223,6 +246,7 @@ int vigil_emit_end(struct vigil_emit *em)
 		err = vigil_ring_output_wake(ring, ev, len);
 	else
 		err = vigil_ring_output(ring, ev, len);
+	vigil_emit_check_time(ev->type, ev->time_ns);
 	vigil_scratch_put();
 	preempt_enable();
 	return err;
@@ -231,7 +255,10 @@ int vigil_emit_end(struct vigil_emit *em)
 /* Drop the event begun by vigil_emit_begin(): it was muted after all. */
 void vigil_emit_cancel(struct vigil_emit *em)
 {
+	struct vigil_event *ev = em->rec.buf;
+
 	em->status = VIGIL_EMIT_MUTED;
+	vigil_emit_check_time(ev->type, ev->time_ns);
 	vigil_scratch_put();
 	preempt_enable();
 }

@@ -3,13 +3,15 @@
  * The ioctl commands of /dev/vigil.
  *
  * Each command is one row of vigil_ioctls: its number, the smallest
- * struct size it accepts and whether it may run before the handshake.
+ * struct size it accepts, whether it may run before the handshake, and
+ * whether it may run on a control handle (an O_RDONLY open: no session).
  * Arguments are versioned structs, read with copy_struct_from_user(): a
  * client may pass a newer, longer struct as long as the bytes the shim
  * does not know are zero.  Every value is checked before anything is done.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
@@ -32,6 +34,7 @@
 #include "record.h"
 #include "ring.h"
 #include "session.h"
+#include "shim.h"
 #include "vcache.h"
 
 typedef long (*vigil_ioctl_fn)(struct vigil_session *s, void __user *arg,
@@ -41,6 +44,7 @@ struct vigil_ioctl {
 	unsigned int cmd;	/* the command, with the current struct size */
 	u32 min_size;		/* size of the struct's first version */
 	bool before_handshake;	/* allowed before the handshake */
+	bool control;		/* allowed on control handles: s is NULL */
 	vigil_ioctl_fn fn;
 };
 
@@ -51,7 +55,7 @@ static void vigil_handshake_fill(struct vigil_session *s,
 	hs->abi_minor = VIGIL_ABI_MINOR;
 	hs->features = VIGIL_FEATURE_PROC_EVENTS | VIGIL_FEATURE_AUTH_EXEC |
 		       VIGIL_FEATURE_AUTH_OPEN | VIGIL_FEATURE_VERDICT_CACHE |
-		       VIGIL_FEATURE_MUTES;
+		       VIGIL_FEATURE_MUTES | VIGIL_FEATURE_WATCHDOG;
 	hs->ring_data_size = vigil_ring_data_size(s->ring);
 	hs->ring_consumer_off = VIGIL_RING_PGOFF_CONSUMER * PAGE_SIZE;
 	hs->ring_producer_off = VIGIL_RING_PGOFF_PRODUCER * PAGE_SIZE;
@@ -341,6 +345,41 @@ static long vigil_ioctl_auth_stats(struct vigil_session *s, void __user *arg,
 	return 0;
 }
 
+/* On sessions and control handles alike: @s may be NULL. */
+static long vigil_ioctl_watchdog(struct vigil_session *s, void __user *arg,
+				 u32 usize)
+{
+	struct vigil_watchdog_status st;
+	int err;
+
+	err = copy_struct_from_user(&st, sizeof(st), arg, usize);
+	if (err)
+		return err;
+	if (st.flags)
+		return -EINVAL;
+	vigil_shim_status(&st);
+	if (copy_to_user(arg, &st, min_t(u32, usize, sizeof(st))))
+		return -EFAULT;
+	return 0;
+}
+
+/* On sessions and control handles alike: @s may be NULL. */
+static long vigil_ioctl_rearm(struct vigil_session *s, void __user *arg,
+			      u32 usize)
+{
+	struct vigil_rearm r;
+	int err;
+
+	err = copy_struct_from_user(&r, sizeof(r), arg, usize);
+	if (err)
+		return err;
+	if (r.flags)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return vigil_shim_rearm();
+}
+
 static const struct vigil_ioctl vigil_ioctls[] = {
 	{
 		.cmd = VIGIL_IOC_HANDSHAKE,
@@ -378,6 +417,20 @@ static const struct vigil_ioctl vigil_ioctls[] = {
 		.min_size = sizeof(struct vigil_auth_stats),
 		.fn = vigil_ioctl_auth_stats,
 	},
+	{
+		.cmd = VIGIL_IOC_WATCHDOG,
+		.min_size = sizeof(struct vigil_watchdog_status),
+		.before_handshake = true,
+		.control = true,
+		.fn = vigil_ioctl_watchdog,
+	},
+	{
+		.cmd = VIGIL_IOC_REARM,
+		.min_size = sizeof(struct vigil_rearm),
+		.before_handshake = true,
+		.control = true,
+		.fn = vigil_ioctl_rearm,
+	},
 };
 
 /* The row of @cmd: same type, number and direction; any size. */
@@ -397,14 +450,18 @@ static const struct vigil_ioctl *vigil_ioctl_find(unsigned int cmd)
 }
 
 /**
- * vigil_ioctl_dispatch() - run an ioctl command of a session
- * @s: the session
+ * vigil_ioctl_dispatch() - run an ioctl command
+ * @s: the session, or NULL for a control handle
  * @cmd: the command
  * @arg: its argument, a user pointer
  *
+ * Every command on a session is a sign of the broker's life, for the
+ * heartbeat, even one that fails.
+ *
  * Return: the command's result; -ENOTTY for an unknown command, -EINVAL
  * for a struct smaller than the command's first version, -E2BIG for one
- * larger than a page, -EPROTO before the handshake.
+ * larger than a page, -EBADF for a session's command on a control handle,
+ * -EPROTO before the handshake.
  */
 long vigil_ioctl_dispatch(struct vigil_session *s, unsigned int cmd,
 			  unsigned long arg)
@@ -412,13 +469,17 @@ long vigil_ioctl_dispatch(struct vigil_session *s, unsigned int cmd,
 	const struct vigil_ioctl *ioc = vigil_ioctl_find(cmd);
 	u32 usize = _IOC_SIZE(cmd);
 
+	if (s)
+		atomic_long_inc(&s->activity);
 	if (!ioc)
 		return -ENOTTY;
 	if (usize < ioc->min_size)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
-	if (!ioc->before_handshake && !vigil_session_connected(s))
+	if (!s && !ioc->control)
+		return -EBADF;
+	if (s && !ioc->before_handshake && !vigil_session_connected(s))
 		return -EPROTO;
 	return ioc->fn(s, (void __user *)arg, usize);
 }

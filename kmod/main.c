@@ -13,8 +13,21 @@
 #include "binfmt.h"
 #include "device.h"
 #include "emit.h"
+#include "fault.h"
+#include "fs_watch.h"
+#include "inject.h"
 #include "params.h"
 #include "record.h"
+#include "sysfs.h"
+
+/*
+ * vigil.disable=1 on the kernel command line reaches the module through
+ * modprobe, which passes module options from there; vigilctl's boot guard
+ * reads the command line itself.
+ */
+static bool vigil_disable;
+module_param_named(disable, vigil_disable, bool, 0444);
+MODULE_PARM_DESC(disable, "Refuse to load (vigil.disable=1 on the kernel command line)");
 
 /* The uapi structs have the sizes and offsets the ABI spec gives: no holes. */
 static void __init build_check_abi(void)
@@ -34,6 +47,11 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(offsetof(struct vigil_exec_event, exe_ino) != 88);
 	BUILD_BUG_ON(sizeof(struct vigil_exit_event) != 80);
 	BUILD_BUG_ON(sizeof(struct vigil_field) != 8);
+	BUILD_BUG_ON(sizeof(struct vigil_watchdog_status) != 120);
+	BUILD_BUG_ON(offsetof(struct vigil_watchdog_status, faults) != 56);
+	BUILD_BUG_ON(sizeof(struct vigil_rearm) != 8);
+	BUILD_BUG_ON(sizeof(struct vigil_watchdog_event) != 56);
+	BUILD_BUG_ON(offsetof(struct vigil_watchdog_event, trip_time_ns) != 48);
 	BUILD_BUG_ON(VIGIL_RECORD_MAX > VIGIL_RING_LEN_MASK);
 	BUILD_BUG_ON(sizeof(struct vigil_exec_event) + 3 * sizeof(struct vigil_field) +
 		     2 * VIGIL_PATH_MAX + VIGIL_ARGV_MAX + 3 * 8 > VIGIL_RECORD_MAX);
@@ -44,26 +62,46 @@ static int __init vigil_init(void)
 	int err;
 
 	build_check_abi();
+	if (vigil_disable) {
+		pr_info("not loading: vigil.disable=1\n");
+		return -ECANCELED;
+	}
+	vigil_inject_crash_on_load();
+	vigil_fault_init();
 	err = vigil_emit_init();
 	if (err)
 		return err;
 	vigil_binfmt_init();
-	err = vigil_device_init();
+	err = vigil_sysfs_init();
 	if (err)
 		goto err_binfmt;
-	pr_info("ABI %u.%u ready on /dev/vigil (ring_size=%lu)\n",
+	err = vigil_device_init();
+	if (err)
+		goto err_sysfs;
+	pr_info("ABI %u.%u ready on /dev/vigil (ring_size=%lu), watchdog armed\n",
 		VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR, vigil_param_ring_size());
 	return 0;
 
+err_sysfs:
+	vigil_sysfs_uninit();
 err_binfmt:
 	vigil_binfmt_uninit();
 	vigil_emit_uninit();
+	vigil_fault_uninit();
 	return err;
 }
 
+/*
+ * No session is left (each held a reference on the module), but a fault
+ * counted as the last one closed may still have its work queued, and the
+ * marks of its watches may not be freed yet.
+ */
 static void __exit vigil_exit(void)
 {
 	vigil_device_uninit();
+	vigil_watch_exit();
+	vigil_sysfs_uninit();
+	vigil_fault_uninit();
 	vigil_binfmt_uninit();
 	vigil_emit_uninit();
 	pr_info("unloaded\n");

@@ -15,6 +15,7 @@
 
 #include "params.h"
 #include "ring.h"
+#include "watchdog.h"
 
 /* Size of the ring's data area; read when a broker opens the device. */
 static unsigned long vigil_ring_size = 4UL << 20;
@@ -45,14 +46,6 @@ module_param_cb(ring_size, &vigil_ring_size_ops, &vigil_ring_size, 0644);
 MODULE_PARM_DESC(ring_size,
 		 "Bytes in the event ring of the next broker session: a power of two, 64K to 64M (default 4M)");
 
-/* An unsigned parameter with a range. */
-struct vigil_uint_param {
-	unsigned int val;
-	unsigned int min;
-	unsigned int max;
-	const char *name;
-};
-
 static int vigil_uint_set(const char *val, const struct kernel_param *kp)
 {
 	struct vigil_uint_param *p = kp->arg;
@@ -74,17 +67,10 @@ static int vigil_uint_get(char *buf, const struct kernel_param *kp)
 	return sysfs_emit(buf, "%u\n", READ_ONCE(p->val));
 }
 
-static const struct kernel_param_ops vigil_uint_ops = {
+const struct kernel_param_ops vigil_uint_ops = {
 	.set = vigil_uint_set,
 	.get = vigil_uint_get,
 };
-
-#define VIGIL_UINT_PARAM(pname, def, lo, hi, desc)			\
-	static struct vigil_uint_param vigil_uparam_##pname = {		\
-		.val = def, .min = lo, .max = hi, .name = #pname,	\
-	};								\
-	module_param_cb(pname, &vigil_uint_ops, &vigil_uparam_##pname, 0644); \
-	MODULE_PARM_DESC(pname, desc)
 
 VIGIL_UINT_PARAM(auth_exec_deadline_ms, 1000, 1, 30000,
 		 "Milliseconds an exec waits for the broker's verdict: 1 to 30000 (default 1000)");
@@ -94,6 +80,20 @@ VIGIL_UINT_PARAM(auth_max_waiters, 256, 1, 4096,
 		 "AUTH events of one session waiting at once, past which the miss verdict applies at once: 1 to 4096 (default 256)");
 VIGIL_UINT_PARAM(cache_size, 4096, 0, 65536,
 		 "Verdicts the kernel cache of a session holds; 0 turns it off: 0 to 65536 (default 4096)");
+
+/* The watchdog: see Documentation/watchdog.rst. */
+VIGIL_UINT_PARAM(watchdog_faults, 5, 1, VIGIL_WD_MAX_FAULTS,
+		 "Faults within the window that trip the watchdog: 1 to 64 (default 5)");
+VIGIL_UINT_PARAM(watchdog_window_ms, 60000, 1000, 3600000,
+		 "The watchdog's window, in milliseconds: 1000 to 3600000 (default 60000)");
+VIGIL_UINT_PARAM(watchdog_heartbeat_ms, 5000, 100, 600000,
+		 "A broker that leaves work waiting this many milliseconds is hung: 100 to 600000 (default 5000)");
+VIGIL_UINT_PARAM(watchdog_overflow_drops, 1000, 1, 1000000000,
+		 "Records dropped for a full ring within a heartbeat period that count as an overflow fault: 1 to 1000000000 (default 1000)");
+VIGIL_UINT_PARAM(watchdog_hook_budget_ms, 200, 1, 10000,
+		 "Milliseconds a hook may run before it counts as a slow-hook fault: 1 to 10000 (default 200)");
+VIGIL_UINT_PARAM(watchdog_backoff_ms, 10000, 0, 3600000,
+		 "Milliseconds a re-arm waits after the second trip in a row, doubled after each further one: 0 to 3600000 (default 10000)");
 
 /* A verdict: "allow" or "deny". */
 static int vigil_verdict_set(const char *val, const struct kernel_param *kp)
@@ -162,3 +162,16 @@ unsigned int vigil_param_cache_size(void)
 {
 	return READ_ONCE(vigil_uparam_cache_size.val);
 }
+
+#define VIGIL_UINT_GETTER(pname)					\
+	unsigned int vigil_param_##pname(void)				\
+	{								\
+		return READ_ONCE(vigil_uparam_##pname.val);		\
+	}
+
+VIGIL_UINT_GETTER(watchdog_faults)
+VIGIL_UINT_GETTER(watchdog_window_ms)
+VIGIL_UINT_GETTER(watchdog_heartbeat_ms)
+VIGIL_UINT_GETTER(watchdog_overflow_drops)
+VIGIL_UINT_GETTER(watchdog_hook_budget_ms)
+VIGIL_UINT_GETTER(watchdog_backoff_ms)

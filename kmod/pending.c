@@ -135,11 +135,14 @@ u32 vigil_pending_remove(struct vigil_pending *p, struct vigil_request *req)
 	return state;
 }
 
-/* Close the table: refuse new requests, release every waiter now. */
-void vigil_pending_release_all(struct vigil_pending *p)
+/*
+ * Close the table: refuse new requests, release every waiter now.
+ * Return: the waiters released.
+ */
+unsigned int vigil_pending_release_all(struct vigil_pending *p)
 {
 	struct vigil_request *req;
-	unsigned int i;
+	unsigned int i, released = 0;
 
 	spin_lock(&p->lock);
 	p->closed = true;
@@ -150,9 +153,25 @@ void vigil_pending_release_all(struct vigil_pending *p)
 			/* Pairs with READ_ONCE() in vigil_request_done(). */
 			WRITE_ONCE(req->state, VIGIL_REQ_RELEASED);
 			wake_up(&req->wq);
+			released++;
 		}
 	}
 	spin_unlock(&p->lock);
+	return released;
+}
+
+/* Accept requests again after vigil_pending_release_all(). */
+void vigil_pending_reopen(struct vigil_pending *p)
+{
+	spin_lock(&p->lock);
+	p->closed = false;
+	spin_unlock(&p->lock);
+}
+
+/* Requests in the table now; for the heartbeat, which only compares. */
+unsigned int vigil_pending_count(struct vigil_pending *p)
+{
+	return READ_ONCE(p->count);
 }
 
 /* After vigil_pending_release_all(): wait until every waiter has left. */

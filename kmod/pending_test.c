@@ -148,6 +148,53 @@ static void vigil_pending_test_answer_wakes_waiter(struct kunit *test)
 	KUNIT_EXPECT_GT(test, w->left, 0);
 }
 
+#define TEST_SLEEPERS	8
+
+/*
+ * What a trip does: release every waiter asleep in other threads at once,
+ * with nothing answered; then, re-armed, take requests again.
+ */
+static void vigil_pending_test_release_all_wakes_sleepers(struct kunit *test)
+{
+	struct test_waiter *w = kunit_kcalloc(test, TEST_SLEEPERS, sizeof(*w),
+					      GFP_KERNEL);
+	struct task_struct *t[TEST_SLEEPERS];
+	struct vigil_request again;
+	struct vigil_pending p;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	vigil_pending_init(&p, TEST_SLEEPERS);
+	for (i = 0; i < TEST_SLEEPERS; i++) {
+		w[i].p = &p;
+		init_completion(&w[i].inserted);
+		t[i] = kthread_run(test_waiter_fn, &w[i], "vigil_test_sleeper");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		get_task_struct(t[i]);
+	}
+	for (i = 0; i < TEST_SLEEPERS; i++)
+		wait_for_completion(&w[i].inserted);
+	KUNIT_EXPECT_EQ(test, vigil_pending_count(&p), TEST_SLEEPERS);
+
+	KUNIT_EXPECT_EQ(test, vigil_pending_release_all(&p), TEST_SLEEPERS);
+	vigil_pending_wait_drained(&p);
+	for (i = 0; i < TEST_SLEEPERS; i++) {
+		kthread_stop(t[i]);
+		put_task_struct(t[i]);
+		KUNIT_EXPECT_EQ(test, w[i].state, VIGIL_REQ_RELEASED);
+		/* Woken, not timed out. */
+		KUNIT_EXPECT_GT(test, w[i].left, 0);
+	}
+	KUNIT_EXPECT_EQ(test, vigil_pending_count(&p), 0);
+	/* Nothing is left to release. */
+	KUNIT_EXPECT_EQ(test, vigil_pending_release_all(&p), 0);
+
+	vigil_pending_reopen(&p);
+	KUNIT_EXPECT_EQ(test, vigil_pending_insert(&p, &again, 1), 0);
+	KUNIT_EXPECT_EQ(test, again.id, TEST_SLEEPERS + 1);
+	KUNIT_EXPECT_EQ(test, vigil_pending_remove(&p, &again), VIGIL_REQ_PENDING);
+}
+
 static struct kunit_case vigil_pending_test_cases[] = {
 	KUNIT_CASE(vigil_pending_test_insert_gives_ids),
 	KUNIT_CASE(vigil_pending_test_answer),
@@ -155,6 +202,7 @@ static struct kunit_case vigil_pending_test_cases[] = {
 	KUNIT_CASE(vigil_pending_test_bound),
 	KUNIT_CASE(vigil_pending_test_release_all),
 	KUNIT_CASE(vigil_pending_test_answer_wakes_waiter),
+	KUNIT_CASE(vigil_pending_test_release_all_wakes_sleepers),
 	{}
 };
 

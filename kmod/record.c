@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 
+#include "fault.h"
 #include "record.h"
 
 /**
@@ -43,7 +44,7 @@ struct vigil_event *vigil_rec_init(struct vigil_rec *rec, void *buf, u32 cap,
 {
 	struct vigil_event *ev = buf;
 
-	if (WARN_ON_ONCE(fixed_len < sizeof(*ev) || !IS_ALIGNED(fixed_len, 8)))
+	if (VIGIL_BUG_ON(fixed_len < sizeof(*ev) || !IS_ALIGNED(fixed_len, 8)))
 		return NULL;
 	if (fixed_len > cap)
 		return NULL;
@@ -129,7 +130,7 @@ int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
 	u32 room, limit, n;
 	char *data;
 
-	if (WARN_ON_ONCE(!max))
+	if (VIGIL_BUG_ON(!max))
 		return -EINVAL;
 	field = vigil_rec_field_open(rec, type, &room);
 	if (!field)

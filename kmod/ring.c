@@ -21,6 +21,7 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "ring.h"
 
 bool vigil_ring_size_valid(unsigned long data_size)
@@ -152,9 +153,28 @@ u64 vigil_ring_next_seq(struct vigil_ring *ring)
 
 void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause)
 {
-	if (WARN_ON_ONCE(cause >= VIGIL_DROP_CAUSES))
-		return;
+	if (VIGIL_BUG_ON(cause >= VIGIL_DROP_CAUSES))
+		cause = VIGIL_DROP_INTERNAL;
 	atomic64_inc(vigil_ring_counter(&ring->producer->dropped[cause]));
+}
+
+/* Records dropped so far for @cause. */
+u64 vigil_ring_drops(struct vigil_ring *ring, unsigned int cause)
+{
+	return atomic64_read(vigil_ring_counter(&ring->producer->dropped[cause]));
+}
+
+/*
+ * Where the broker has consumed up to, and the shim produced up to: for
+ * the heartbeat, which only compares them with their earlier values.
+ */
+void vigil_ring_positions(struct vigil_ring *ring, u64 *consumed,
+			  u64 *produced)
+{
+	/* The broker writes it at will: only ever compared. */
+	*consumed = READ_ONCE(ring->consumer->pos);
+	/* Pairs with the store-release in vigil_ring_reserve(). */
+	*produced = smp_load_acquire(&ring->producer->pos);
 }
 
 static struct vigil_ring_hdr *vigil_ring_hdr_at(struct vigil_ring *ring,
@@ -201,7 +221,7 @@ void *vigil_ring_reserve(struct vigil_ring *ring, u32 size)
 	struct vigil_ring_hdr *hdr;
 	u32 len;
 
-	if (WARN_ON_ONCE(!size || size > VIGIL_RING_LEN_MASK))
+	if (VIGIL_BUG_ON(!size || size > VIGIL_RING_LEN_MASK))
 		goto full;
 	len = VIGIL_RING_RECORD_SIZE(size);
 

@@ -20,7 +20,7 @@ struct vm_area_struct;
 #define VIGIL_RING_MAX_SIZE	(64UL << 20)
 
 /* Number of VIGIL_DROP_* causes the shim uses today. */
-#define VIGIL_DROP_CAUSES	3
+#define VIGIL_DROP_CAUSES	4
 
 /* mmap page offsets; see the ring section of <linux/vigil.h>. */
 #define VIGIL_RING_PGOFF_CONSUMER	0
@@ -47,6 +47,9 @@ void vigil_ring_destroy(struct vigil_ring *ring);
 
 u64 vigil_ring_next_seq(struct vigil_ring *ring);
 void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause);
+u64 vigil_ring_drops(struct vigil_ring *ring, unsigned int cause);
+void vigil_ring_positions(struct vigil_ring *ring, u64 *consumed,
+			  u64 *produced);
 void *vigil_ring_reserve(struct vigil_ring *ring, u32 size);
 void vigil_ring_commit(struct vigil_ring *ring, void *rec);
 void vigil_ring_discard(struct vigil_ring *ring, void *rec);

@@ -1,25 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The broker session.
- *
- * There is at most one session, so the hook table, which is global, is
- * only ever attached or detached by the one session there is: connecting
- * is serialized by the session's lock, closing happens once, in release.
+ * The broker session: its objects, from open to release.  Connecting it
+ * to the hooks, and disconnecting it, is shim.c's.
  */
 
 #include <linux/atomic.h>
 #include <linux/err.h>
-#include <linux/fs_struct.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "emit.h"
-#include "hooks.h"
 #include "params.h"
 #include "ring.h"
 #include "session.h"
+#include "shim.h"
 
 /* 1 while a session exists: /dev/vigil has one opener at a time. */
 static atomic_t vigil_session_taken = ATOMIC_INIT(0);
@@ -31,7 +26,6 @@ static void vigil_session_free(struct vigil_session *s)
 	vigil_vcache_uninit(&s->cache);
 	vigil_mute_set_uninit(&s->mutes);
 	vigil_ring_destroy(s->ring);
-	mutex_destroy(&s->lock);
 	kfree(s);
 }
 
@@ -56,10 +50,11 @@ struct vigil_session *vigil_session_open(struct file *file)
 		err = -ENOMEM;
 		goto err_release;
 	}
-	mutex_init(&s->lock);
 	s->file = file;
 	s->broker = get_pid(task_tgid(current));
 	s->events = VIGIL_DEFAULT_EVENTS;
+	atomic_long_set(&s->activity, 0);
+	vigil_heartbeat_init(&s->heartbeat, s);
 	vigil_pending_init(&s->pending, vigil_param_max_waiters());
 	vigil_mute_set_init(&s->mutes);
 	err = vigil_vcache_init(&s->cache, vigil_param_cache_size());
@@ -86,18 +81,13 @@ err_release:
 }
 
 /*
- * Release every AUTH waiter with its miss verdict, detach the hooks, free
- * the session and let the next broker in.
+ * Disconnect (releasing every AUTH waiter with its miss verdict and
+ * detaching the hooks), wait for the waiters to leave, free the session
+ * and let the next broker in.
  */
 void vigil_session_close(struct vigil_session *s)
 {
-	vigil_pending_release_all(&s->pending);
-	if (s->connected) {
-		vigil_hooks_detach_all();
-		vigil_emit_stop();
-		vigil_auth_stop();
-		path_put(&s->root);
-	}
+	vigil_shim_disconnect(s);
 	vigil_pending_wait_drained(&s->pending);
 	vigil_session_free(s);
 	/* Everything above is done before the next open can succeed. */
@@ -108,39 +98,16 @@ void vigil_session_close(struct vigil_session *s)
  * vigil_session_connect() - start the flow of events into the ring
  * @s: the session
  *
- * Return: 0; -EALREADY if already connected; the error of a hook that
- * could not be attached, after which nothing is attached.
+ * Return: see vigil_shim_connect().
  */
 int vigil_session_connect(struct vigil_session *s)
 {
-	int err = 0;
-
-	mutex_lock(&s->lock);
-	if (s->connected) {
-		err = -EALREADY;
-		goto out_unlock;
-	}
-	/* Paths in records are compared with the broker's view of them. */
-	get_fs_root(current->fs, &s->root);
-	vigil_emit_start(s);
-	vigil_auth_start(s);
-	err = vigil_hooks_attach_all();
-	if (err) {
-		vigil_emit_stop();
-		vigil_auth_stop();
-		path_put(&s->root);
-		goto out_unlock;
-	}
-	/* Pairs with the acquire in vigil_session_connected(). */
-	smp_store_release(&s->connected, true);
-out_unlock:
-	mutex_unlock(&s->lock);
-	return err;
+	return vigil_shim_connect(s);
 }
 
-/* Lockless, for paths such as mmap that must not take s->lock. */
+/* Lockless, for paths such as mmap that must not take the shim's lock. */
 bool vigil_session_connected(struct vigil_session *s)
 {
-	/* Pairs with the release in vigil_session_connect(). */
+	/* Pairs with the release in vigil_shim_connect(). */
 	return smp_load_acquire(&s->connected);
 }

@@ -7,11 +7,12 @@
 #ifndef _VIGIL_SESSION_H
 #define _VIGIL_SESSION_H
 
-#include <linux/mutex.h>
+#include <linux/atomic.h>
 #include <linux/path.h>
 #include <linux/types.h>
 
 #include "auth.h"
+#include "heartbeat.h"
 #include "mute.h"
 #include "pending.h"
 #include "vcache.h"
@@ -20,13 +21,14 @@ struct file;
 struct vigil_ring;
 
 struct vigil_session {
-	struct mutex lock;		/* serializes connecting */
 	struct vigil_ring *ring;	/* fixed from open to close */
 	struct file *file;		/* the session's file */
 	struct pid *broker;		/* the opener: its events are muted */
-	bool connected;			/* hooks attached, events flow */
+	bool connected;			/* past the handshake (see shim.c) */
 	struct path root;		/* the broker's root, while connected */
 	u64 events;			/* VIGIL_EVENT_BIT()s subscribed */
+	atomic_long_t activity;		/* ioctls made: signs of life */
+	struct vigil_heartbeat heartbeat;
 	struct vigil_pending pending;	/* AUTH events waiting */
 	struct vigil_vcache cache;	/* cached verdicts */
 	struct vigil_mute_set mutes;
@@ -38,10 +40,12 @@ struct vigil_session {
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT))
 
-/* Every event type this shim knows. */
-#define VIGIL_KNOWN_EVENTS	(VIGIL_DEFAULT_EVENTS |			\
-				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
+/* The permission events, whose callers wait on the broker. */
+#define VIGIL_AUTH_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN))
+
+/* Every event type a broker may subscribe to. */
+#define VIGIL_KNOWN_EVENTS	(VIGIL_DEFAULT_EVENTS | VIGIL_AUTH_EVENTS)
 
 struct vigil_session *vigil_session_open(struct file *file);
 void vigil_session_close(struct vigil_session *s);

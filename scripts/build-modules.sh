@@ -4,7 +4,9 @@
 # Build vigil.ko for each supported kernel whose headers are installed
 # (or those listed in VIGIL_KERNELS), into build/kmod/<release>/; or for
 # the tree named by KDIR= alone, into build/kmod/custom/.  Extra arguments
-# go to kbuild (W=1, C=2, ...).
+# go to kbuild (W=1, C=2, ...).  With VIGIL_TEST_BUILD=1, the test build,
+# with fault injection (kmod/inject.c), goes to build/kmod-test/ instead:
+# the VM lane runs that one.
 # Prints the log; exits non-zero if a build fails.
 set -euo pipefail
 
@@ -27,8 +29,13 @@ if [ -n "${KDIR:-}" ]; then
 	build_one "$KDIR" "$repo/build/kmod/custom" "$@"
 	exit
 fi
+outdir=$repo/build/kmod
+if [ -n "${VIGIL_TEST_BUILD:-}" ]; then
+	outdir=$repo/build/kmod-test
+	set -- VIGIL_FAULT_INJECTION=1 "$@"
+fi
 kernels=${VIGIL_KERNELS:-$(vigil_kernels)}
 [ -n "$kernels" ] || die "no supported kernel headers: run 'make deps' or set KDIR="
 for kver in $kernels; do
-	build_one "/usr/src/linux-headers-$kver" "$repo/build/kmod/$kver" "$@"
+	build_one "/usr/src/linux-headers-$kver" "$outdir/$kver" "$@"
 done

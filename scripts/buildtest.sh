@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The build lane.  For each supported kernel, vigil.ko must build with
-# zero warnings under W=1 and sparse (C=2); checkpatch.pl from Debian's
+# zero warnings under W=1 and sparse (C=2), both as it ships and as the
+# VM lane tests it (with fault injection); checkpatch.pl from Debian's
 # linux-source-6.12 must find nothing; the ABI header must not change
 # without a version bump; Documentation/ must build without a warning.
 # One test each.  Writes "PASSED FAILED" to $1.
@@ -29,10 +30,10 @@ result() {
 
 # Zero warnings: the compiler's and sparse's both say "warning:".
 build_kernel() {
-	local kver=$1 log=$logdir/$1.log status=0
+	local kver=$1 test_build=$2 log=$logdir/$1${2:+-test}.log status=0
 
-	VIGIL_KERNELS=$kver "$repo/scripts/build-modules.sh" W=1 C=2 \
-		>"$log" 2>&1 || status=$?
+	VIGIL_KERNELS=$kver VIGIL_TEST_BUILD=$test_build \
+		"$repo/scripts/build-modules.sh" W=1 C=2 >"$log" 2>&1 || status=$?
 	if [ "$status" -ne 0 ] || grep -qE 'warning:|error:' "$log"; then
 		grep -E 'warning:|error:' "$log" | head -n 20
 		echo "(log: $log)"
@@ -59,9 +60,32 @@ checkpatch() {
 
 for kver in $(vigil_kernels); do
 	status=0
-	build_kernel "$kver" || status=1
+	build_kernel "$kver" "" || status=1
 	result "vigil.ko builds for $kver with W=1 and sparse, zero warnings" $status
+	status=0
+	build_kernel "$kver" 1 || status=1
+	result "the test build of vigil.ko (fault injection) builds for $kver with W=1 and sparse, zero warnings" $status
 done
+# The build that ships has no fault injection; the test build has it.
+injection_only_in_test_builds() {
+	local kver
+
+	for kver in $(vigil_kernels); do
+		if modinfo -p "$repo/build/kmod/$kver/vigil.ko" | grep -q '^inject_'; then
+			echo "build/kmod/$kver/vigil.ko has fault injection parameters"
+			return 1
+		fi
+		modinfo -p "$repo/build/kmod-test/$kver/vigil.ko" |
+			grep -q '^inject_crash_on_load' || {
+			echo "build/kmod-test/$kver/vigil.ko lacks fault injection"
+			return 1
+		}
+	done
+}
+
+status=0
+injection_only_in_test_builds || status=1
+result "only the test build of vigil.ko has fault injection" $status
 status=0
 checkpatch || status=1
 result "checkpatch.pl finds nothing in kmod/" $status

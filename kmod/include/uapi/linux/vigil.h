@@ -10,9 +10,9 @@
  * Session
  * -------
  *
- * Only one process may hold /dev/vigil open at a time; a second open(2)
- * fails with EBUSY, and an open without O_RDWR with EINVAL.  The
- * descriptor is a session:
+ * Only one process may hold /dev/vigil open for reading and writing at a
+ * time; a second open(2) with O_RDWR fails with EBUSY.  That descriptor
+ * is a session:
  *
  *   1. open("/dev/vigil", O_RDWR)
  *   2. ioctl(VIGIL_IOC_HANDSHAKE): agree on the ABI and learn the ring
@@ -22,8 +22,33 @@
  *   5. close(2): the hooks are detached and the ring is freed once the
  *      last mapping is gone.
  *
- * Every command other than the handshake, and mmap(2), fails with EPROTO
- * until the handshake has succeeded.
+ * Every command other than the handshake and the watchdog commands, and
+ * mmap(2), fails with EPROTO until the handshake has succeeded.
+ *
+ * An open with O_RDONLY is a control handle, for administration tools
+ * (vigilctl): any number may be open, alongside the session.  It takes
+ * only VIGIL_IOC_WATCHDOG and VIGIL_IOC_REARM; every other command, and
+ * mmap(2), fail on it with EBADF, and poll(2) reports POLLERR.  An open
+ * with O_WRONLY fails with EINVAL.
+ *
+ * Watchdog
+ * --------
+ *
+ * The shim counts faults: the broker closed the device while subscribed
+ * to AUTH events (gone), the broker left work waiting for a whole
+ * heartbeat period (hung), an AUTH deadline passed, the ring dropped too
+ * many records in a heartbeat period (overflow), an internal error, a
+ * hook that ran past its time budget.  A number of faults within a
+ * window (module parameters) trips the watchdog: every hook is detached,
+ * every AUTH waiter is released with its miss verdict, and events stop
+ * until an administrator re-arms the shim (VIGIL_IOC_REARM, or a write to
+ * /sys/kernel/vigil/watchdog/rearm).  The session stays open through a
+ * trip; re-arming attaches the hooks again, with the session's
+ * subscriptions, mutes and watches.  The broker learns of each change
+ * from a VIGIL_EVENT_WATCHDOG record; one is also the first record of a
+ * session that connects while the shim is tripped.  A broker that means
+ * to stop without counting a fault unsubscribes from AUTH events before
+ * it closes the device.
  *
  * Permission (AUTH) events
  * ------------------------
@@ -104,6 +129,20 @@
  *   Counters of one AUTH event type for this session.  EINVAL for another
  *   type or non-zero reserved fields.
  *
+ * VIGIL_IOC_WATCHDOG (struct vigil_watchdog_status, read/write)
+ *   The watchdog's state, the reason and time of its last trip, its fault
+ *   counters and its configuration.  On sessions, before the handshake
+ *   too, and on control handles.  EINVAL for flags != 0.
+ *
+ * VIGIL_IOC_REARM (struct vigil_rearm, write)
+ *   Re-arm a tripped shim: the hooks are attached again for the connected
+ *   broker, if any, and fault counting starts afresh.  On sessions and
+ *   control handles.  Errors: EPERM without CAP_SYS_ADMIN; EINVAL for
+ *   flags != 0; EALREADY if the shim is armed; EAGAIN while the backoff
+ *   after repeated trips lasts (vigil_watchdog_status.rearm_after_ns says
+ *   until when); the error of a hook that could not be attached, after
+ *   which the shim stays tripped.
+ *
  *   Any other command number fails with ENOTTY.
  *
  * Ring
@@ -169,6 +208,9 @@
  *                    on?  Fields: VIGIL_FIELD_EXE, _FILENAME, _ARGV.
  * VIGIL_EVENT_AUTH_OPEN  struct vigil_auth_open_event: may this open go
  *                    on?  Field: VIGIL_FIELD_PATH.
+ * VIGIL_EVENT_WATCHDOG  struct vigil_watchdog_event: the watchdog tripped
+ *                    or was re-armed.  Always delivered: it cannot be
+ *                    unsubscribed or muted.
  *
  * Kernel threads are not reported: not their creation, not their exit.
  * Ids are in the initial pid namespace, uids and gids in the initial user
@@ -184,9 +226,11 @@
  * 1.0: process events (fork, exec, exit), the ring, the handshake.
  * 1.1: AUTH events (exec, open), verdicts, watches, mutes, the verdict
  *      cache, subscriptions, AUTH stats.
+ * 1.2: the watchdog: its status and re-arm commands, its record, control
+ *      handles (O_RDONLY opens), the internal-error drop cause.
  */
 #define VIGIL_ABI_MAJOR		1
-#define VIGIL_ABI_MINOR		1
+#define VIGIL_ABI_MINOR		2
 
 /* Feature bits, returned in vigil_handshake.features. */
 #define VIGIL_FEATURE_PROC_EVENTS	(1ULL << 0)	/* fork, exec, exit */
@@ -194,6 +238,7 @@
 #define VIGIL_FEATURE_AUTH_OPEN		(1ULL << 2)	/* AUTH_OPEN, watches */
 #define VIGIL_FEATURE_VERDICT_CACHE	(1ULL << 3)	/* VIGIL_VERDICT_F_CACHE */
 #define VIGIL_FEATURE_MUTES		(1ULL << 4)	/* VIGIL_IOC_MUTE */
+#define VIGIL_FEATURE_WATCHDOG		(1ULL << 5)	/* the watchdog, control handles */
 
 /**
  * struct vigil_handshake - agree on the ABI, learn the ring geometry
@@ -395,6 +440,70 @@ struct vigil_auth_stats {
 
 #define VIGIL_IOC_AUTH_STATS	_IOWR(VIGIL_IOC_MAGIC, 0x06, struct vigil_auth_stats)
 
+/* Watchdog states, vigil_watchdog_status.state and vigil_watchdog_event.state. */
+#define VIGIL_WATCHDOG_ARMED	1	/* hooks attached while a broker is connected */
+#define VIGIL_WATCHDOG_TRIPPED	2	/* hooks detached until re-armed */
+
+/*
+ * Fault classes: the reason of a trip, and indexes of
+ * vigil_watchdog_status.faults (slot 0 is unused).
+ */
+#define VIGIL_FAULT_BROKER_GONE		1	/* closed while subscribed to AUTH */
+#define VIGIL_FAULT_BROKER_HUNG		2	/* work left waiting a heartbeat period */
+#define VIGIL_FAULT_DEADLINE_MISSED	3	/* an AUTH event's deadline passed */
+#define VIGIL_FAULT_RING_OVERFLOW	4	/* too many drops in a heartbeat period */
+#define VIGIL_FAULT_INTERNAL_ERROR	5	/* the shim found itself in error */
+#define VIGIL_FAULT_SLOW_HOOK		6	/* a hook ran past its time budget */
+#define VIGIL_FAULT_SLOTS		8	/* size of the array */
+
+/**
+ * struct vigil_watchdog_status - the watchdog's state
+ * @flags: in: must be 0
+ * @state: VIGIL_WATCHDOG_ARMED or VIGIL_WATCHDOG_TRIPPED
+ * @reason: VIGIL_FAULT_* of the fault that tripped it last; 0 if it never
+ *	tripped since the module was loaded
+ * @trips: trips since the module was loaded
+ * @trip_time_ns: CLOCK_MONOTONIC time of the last trip; 0 if none
+ * @rearm_after_ns: while tripped, the CLOCK_MONOTONIC time from which it
+ *	may be re-armed (the backoff after repeated trips); 0 if at once
+ * @window_faults: faults counted within the current window
+ * @max_faults: faults within a window that trip it (watchdog_faults)
+ * @window_ms: the window (watchdog_window_ms)
+ * @heartbeat_ms: the heartbeat period (watchdog_heartbeat_ms)
+ * @hooks_attached: 1 while the hooks are attached, else 0
+ * @broker_connected: 1 while a broker has a session past its handshake
+ * @faults: faults of each VIGIL_FAULT_* class since the module was loaded
+ *
+ * Every field but @flags is output.
+ */
+struct vigil_watchdog_status {
+	__u32 flags;
+	__u32 state;
+	__u32 reason;
+	__u32 trips;
+	__aligned_u64 trip_time_ns;
+	__aligned_u64 rearm_after_ns;
+	__u32 window_faults;
+	__u32 max_faults;
+	__u32 window_ms;
+	__u32 heartbeat_ms;
+	__u32 hooks_attached;
+	__u32 broker_connected;
+	__aligned_u64 faults[VIGIL_FAULT_SLOTS];
+};
+
+#define VIGIL_IOC_WATCHDOG	_IOWR(VIGIL_IOC_MAGIC, 0x07, struct vigil_watchdog_status)
+
+/**
+ * struct vigil_rearm - re-arm a tripped watchdog
+ * @flags: must be 0
+ */
+struct vigil_rearm {
+	__aligned_u64 flags;
+};
+
+#define VIGIL_IOC_REARM		_IOW(VIGIL_IOC_MAGIC, 0x08, struct vigil_rearm)
+
 /**
  * struct vigil_ring_consumer - the page the broker writes
  * @pos: position up to which the broker has consumed; store with release
@@ -408,6 +517,7 @@ struct vigil_ring_consumer {
 #define VIGIL_DROP_RING_FULL	0	/* no room in the ring */
 #define VIGIL_DROP_NESTED	1	/* a hook ran inside another on one CPU */
 #define VIGIL_DROP_DISCARDED	2	/* written, then withdrawn by the shim */
+#define VIGIL_DROP_INTERNAL	3	/* lost to an internal error of the shim */
 #define VIGIL_DROP_SLOTS	16	/* size of the array; unused slots are 0 */
 
 /**
@@ -447,6 +557,7 @@ struct vigil_ring_hdr {
 #define VIGIL_EVENT_EXIT	3
 #define VIGIL_EVENT_AUTH_EXEC	4
 #define VIGIL_EVENT_AUTH_OPEN	5
+#define VIGIL_EVENT_WATCHDOG	6
 
 #define VIGIL_EVENT_VERSION	1
 
@@ -625,6 +736,25 @@ struct vigil_auth_open_event {
 	__u32 dev;
 	__u32 reserved;
 	__aligned_u64 ino;
+};
+
+/**
+ * struct vigil_watchdog_event - VIGIL_EVENT_WATCHDOG
+ * @hdr: common header; hdr.time_ns is when the change took effect
+ * @state: VIGIL_WATCHDOG_TRIPPED (hooks detached, no events until
+ *	re-armed) or VIGIL_WATCHDOG_ARMED (re-armed: events flow again)
+ * @reason: VIGIL_FAULT_* of the fault that tripped it last; 0 if none
+ * @trips: trips since the module was loaded
+ * @reserved: zero
+ * @trip_time_ns: CLOCK_MONOTONIC time of the last trip; 0 if none
+ */
+struct vigil_watchdog_event {
+	struct vigil_event hdr;
+	__u32 state;
+	__u32 reason;
+	__u32 trips;
+	__u32 reserved;
+	__aligned_u64 trip_time_ns;
 };
 
 /*

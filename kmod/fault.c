@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Faults.
+ *
+ * vigil_fault() may be called from any context but NMI, hooks in atomic
+ * context included: it only updates the watchdog under a raw spinlock and
+ * queues an irq_work, which queues the work that logs and, if the
+ * watchdog tripped, detaches the hooks (vigil_shim_trip()).  Nothing here
+ * prints or sleeps in the caller's context.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/irq_work.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/vigil.h>
+#include <linux/workqueue.h>
+
+#include "fault.h"
+#include "params.h"
+#include "shim.h"
+#include "watchdog.h"
+
+/* What the work logs: details of faults since it last ran. */
+struct vigil_fault_notes {
+	const char *internal_where;	/* the last internal error's function */
+	u32 internal;			/* internal errors since */
+	u32 slow_event;			/* the slowest hook's VIGIL_EVENT_* */
+	u64 slow_ns;			/* its time */
+	u32 slow;			/* slow hooks since */
+};
+
+/* Protects the two below; taken in any context, never for long. */
+static DEFINE_RAW_SPINLOCK(vigil_fault_lock);
+static struct vigil_watchdog vigil_wd;
+static struct vigil_fault_notes vigil_notes;
+
+
+static void vigil_fault_config(struct vigil_wd_config *cfg)
+{
+	cfg->max_faults = vigil_param_watchdog_faults();
+	cfg->window_ns = (u64)vigil_param_watchdog_window_ms() * NSEC_PER_MSEC;
+	cfg->backoff_ns = (u64)vigil_param_watchdog_backoff_ms() * NSEC_PER_MSEC;
+}
+
+static void vigil_fault_log_notes(void)
+{
+	struct vigil_fault_notes n;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	n = vigil_notes;
+	memset(&vigil_notes, 0, sizeof(vigil_notes));
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+
+	if (n.internal)
+		pr_err_ratelimited("internal error in %s (%u since the last report): counted as a fault\n",
+				   n.internal_where, n.internal);
+	if (n.slow)
+		pr_warn_ratelimited("a hook of event type %u ran %llu ms, past its budget of %u ms (%u such since the last report)\n",
+				    n.slow_event, n.slow_ns / NSEC_PER_MSEC,
+				    vigil_param_watchdog_hook_budget_ms(), n.slow);
+}
+
+static void vigil_fault_work_fn(struct work_struct *work)
+{
+	vigil_fault_log_notes();
+	vigil_shim_trip();
+}
+
+static const char *const vigil_fault_names[VIGIL_FAULT_SLOTS] = {
+	[VIGIL_FAULT_BROKER_GONE] = "broker_gone",
+	[VIGIL_FAULT_BROKER_HUNG] = "broker_hung",
+	[VIGIL_FAULT_DEADLINE_MISSED] = "deadline_missed",
+	[VIGIL_FAULT_RING_OVERFLOW] = "ring_overflow",
+	[VIGIL_FAULT_INTERNAL_ERROR] = "internal_error",
+	[VIGIL_FAULT_SLOW_HOOK] = "slow_hook",
+};
+
+/* The name of fault @class, as sysfs and the log give it; "none" for 0. */
+const char *vigil_fault_name(u32 class)
+{
+	if (class < VIGIL_FAULT_SLOTS && vigil_fault_names[class])
+		return vigil_fault_names[class];
+	return "none";
+}
+
+static DECLARE_WORK(vigil_fault_work, vigil_fault_work_fn);
+
+/* Runs in hard interrupt context: only hand over to the work. */
+static void vigil_fault_irq_work_fn(struct irq_work *work)
+{
+	schedule_work(&vigil_fault_work);
+}
+
+static DEFINE_IRQ_WORK(vigil_fault_irq_work, vigil_fault_irq_work_fn);
+
+void vigil_fault_init(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	vigil_wd_init(&vigil_wd, ktime_get_ns());
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+}
+
+/* On return, no fault's work is pending or running. */
+void vigil_fault_uninit(void)
+{
+	irq_work_sync(&vigil_fault_irq_work);
+	cancel_work_sync(&vigil_fault_work);
+}
+
+/* Count a fault of @class; the lock is held.  Return: true if it tripped. */
+static bool vigil_fault_count_locked(u32 class)
+{
+	struct vigil_wd_config cfg;
+
+	vigil_fault_config(&cfg);
+	/* The clock is read under the lock: the faults' times stay ordered. */
+	return vigil_wd_fault(&vigil_wd, &cfg, class, ktime_get_ns());
+}
+
+/**
+ * vigil_fault() - count a fault
+ * @class: VIGIL_FAULT_*
+ *
+ * Context: any but NMI.
+ */
+void vigil_fault(u32 class)
+{
+	unsigned long flags;
+	bool tripped;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	tripped = vigil_fault_count_locked(class);
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	if (tripped)
+		irq_work_queue(&vigil_fault_irq_work);
+}
+
+/**
+ * vigil_fault_internal() - count an internal error, to be logged later
+ * @where: the function it happened in
+ *
+ * Context: any but NMI.
+ */
+void vigil_fault_internal(const char *where)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	vigil_fault_count_locked(VIGIL_FAULT_INTERNAL_ERROR);
+	vigil_notes.internal_where = where;
+	vigil_notes.internal++;
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	irq_work_queue(&vigil_fault_irq_work);
+}
+
+/**
+ * vigil_fault_slow_hook() - count a hook that ran past its budget
+ * @event: the VIGIL_EVENT_* it was producing
+ * @ns: how long it ran
+ *
+ * Context: any but NMI.
+ */
+void vigil_fault_slow_hook(u32 event, u64 ns)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	vigil_fault_count_locked(VIGIL_FAULT_SLOW_HOOK);
+	if (ns > vigil_notes.slow_ns) {
+		vigil_notes.slow_ns = ns;
+		vigil_notes.slow_event = event;
+	}
+	vigil_notes.slow++;
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	irq_work_queue(&vigil_fault_irq_work);
+}
+
+bool vigil_watchdog_armed(void)
+{
+	unsigned long flags;
+	bool armed;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	armed = vigil_wd_armed(&vigil_wd);
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	return armed;
+}
+
+/* Whether a re-arm would succeed now: 0, -EALREADY or -EAGAIN. */
+int vigil_watchdog_may_rearm(void)
+{
+	unsigned long flags;
+	int err;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	err = vigil_wd_may_rearm(&vigil_wd, ktime_get_ns());
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	return err;
+}
+
+/* Return: 0, -EALREADY if armed, -EAGAIN during the backoff. */
+int vigil_watchdog_rearm(void)
+{
+	unsigned long flags;
+	int err;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	err = vigil_wd_rearm(&vigil_wd, ktime_get_ns());
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	return err;
+}
+
+u32 vigil_watchdog_trips(void)
+{
+	unsigned long flags;
+	u32 trips;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	trips = vigil_wd.trips;
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	return trips;
+}
+
+/* Fill the watchdog's part of @st: all but the hooks and broker fields. */
+void vigil_watchdog_read(struct vigil_watchdog_status *st)
+{
+	struct vigil_wd_config cfg;
+	unsigned long flags;
+	u64 now;
+
+	raw_spin_lock_irqsave(&vigil_fault_lock, flags);
+	vigil_fault_config(&cfg);
+	now = ktime_get_ns();
+	st->state = vigil_wd.state;
+	st->reason = vigil_wd.reason;
+	st->trips = vigil_wd.trips;
+	st->trip_time_ns = vigil_wd.trip_time_ns;
+	/* 0 when a re-arm would not have to wait. */
+	st->rearm_after_ns = !vigil_wd_armed(&vigil_wd) &&
+			     vigil_wd.rearm_after_ns > now ? vigil_wd.rearm_after_ns : 0;
+	st->window_faults = vigil_wd_window_faults(&vigil_wd, &cfg, now);
+	memcpy(st->faults, vigil_wd.faults, sizeof(st->faults));
+	raw_spin_unlock_irqrestore(&vigil_fault_lock, flags);
+	st->max_faults = cfg.max_faults;
+	st->window_ms = vigil_param_watchdog_window_ms();
+	st->heartbeat_ms = vigil_param_watchdog_heartbeat_ms();
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit tests of the heartbeat's judgement, included at the end of heartbeat.c. */
+
+#include <kunit/test.h>
+
+static const struct vigil_heartbeat_look idle = {
+	.consumed = 4096, .produced = 4096, .drops = 7, .activity = 3,
+};
+
+/* An idle broker is never hung, however long it sleeps. */
+static void vigil_heartbeat_test_idle_is_not_hung(struct kunit *test)
+{
+	struct vigil_heartbeat_verdict v = vigil_heartbeat_judge(&idle, &idle, 1);
+
+	KUNIT_EXPECT_FALSE(test, v.hung);
+	KUNIT_EXPECT_FALSE(test, v.overflow);
+}
+
+/* Records waited a whole period and nothing moved: hung. */
+static void vigil_heartbeat_test_waiting_records(struct kunit *test)
+{
+	struct vigil_heartbeat_look last = idle, now;
+
+	last.produced += 128;
+	now = last;
+	KUNIT_EXPECT_TRUE(test, vigil_heartbeat_judge(&last, &now, 1000).hung);
+	/* More records came, still nothing consumed: hung. */
+	now.produced += 512;
+	KUNIT_EXPECT_TRUE(test, vigil_heartbeat_judge(&last, &now, 1000).hung);
+	/* Consuming anything is a sign of life. */
+	now.consumed += 8;
+	KUNIT_EXPECT_FALSE(test, vigil_heartbeat_judge(&last, &now, 1000).hung);
+	/* So is any ioctl. */
+	now = last;
+	now.activity++;
+	KUNIT_EXPECT_FALSE(test, vigil_heartbeat_judge(&last, &now, 1000).hung);
+}
+
+/* AUTH events waited, unanswered, and no ioctl came: hung. */
+static void vigil_heartbeat_test_waiting_verdicts(struct kunit *test)
+{
+	struct vigil_heartbeat_look last = idle, now;
+
+	last.waiting = 2;
+	now = last;
+	KUNIT_EXPECT_TRUE(test, vigil_heartbeat_judge(&last, &now, 1000).hung);
+	now.activity++;
+	KUNIT_EXPECT_FALSE(test, vigil_heartbeat_judge(&last, &now, 1000).hung);
+}
+
+/* Work that came after the last look is not yet overdue. */
+static void vigil_heartbeat_test_new_work_is_not_overdue(struct kunit *test)
+{
+	struct vigil_heartbeat_look now = idle;
+
+	now.produced += 4096;
+	now.waiting = 5;
+	KUNIT_EXPECT_FALSE(test, vigil_heartbeat_judge(&idle, &now, 1000).hung);
+}
+
+static void vigil_heartbeat_test_overflow_threshold(struct kunit *test)
+{
+	struct vigil_heartbeat_look now = idle;
+
+	now.drops += 999;
+	KUNIT_EXPECT_FALSE(test, vigil_heartbeat_judge(&idle, &now, 1000).overflow);
+	now.drops++;
+	KUNIT_EXPECT_TRUE(test, vigil_heartbeat_judge(&idle, &now, 1000).overflow);
+	/* Drops before the last look do not count again. */
+	KUNIT_EXPECT_FALSE(test, vigil_heartbeat_judge(&now, &now, 1).overflow);
+}
+
+static struct kunit_case vigil_heartbeat_test_cases[] = {
+	KUNIT_CASE(vigil_heartbeat_test_idle_is_not_hung),
+	KUNIT_CASE(vigil_heartbeat_test_waiting_records),
+	KUNIT_CASE(vigil_heartbeat_test_waiting_verdicts),
+	KUNIT_CASE(vigil_heartbeat_test_new_work_is_not_overdue),
+	KUNIT_CASE(vigil_heartbeat_test_overflow_threshold),
+	{}
+};
+
+static struct kunit_suite vigil_heartbeat_test_suite = {
+	.name = "vigil_heartbeat",
+	.test_cases = vigil_heartbeat_test_cases,
+};
+
+kunit_test_suite(vigil_heartbeat_test_suite);

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shim's state: which broker session is connected, and whether the
+ * hooks are attached.  They are attached exactly while a broker is
+ * connected and the watchdog is armed; connecting, disconnecting, a trip
+ * and a re-arm are the only changes, each made here under one lock.
+ */
+#ifndef _VIGIL_SHIM_H
+#define _VIGIL_SHIM_H
+
+struct vigil_session;
+struct vigil_watchdog_status;
+
+int vigil_shim_connect(struct vigil_session *s);
+void vigil_shim_disconnect(struct vigil_session *s);
+void vigil_shim_trip(void);
+int vigil_shim_rearm(void);
+void vigil_shim_status(struct vigil_watchdog_status *st);
+
+#endif /* _VIGIL_SHIM_H */
