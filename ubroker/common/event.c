@@ -19,6 +19,34 @@ const char *vigil_event_type_name(uint32_t type)
 		return "auth_exec";
 	case VIGIL_EVENT_AUTH_OPEN:
 		return "auth_open";
+	case VIGIL_EVENT_WATCHDOG:
+		return "watchdog";
+	}
+	return NULL;
+}
+
+const char *vigil_fault_name(uint32_t fault)
+{
+	static const char *const names[VIGIL_FAULT_SLOTS] = {
+		[0] = "none",
+		[VIGIL_FAULT_BROKER_GONE] = "broker_gone",
+		[VIGIL_FAULT_BROKER_HUNG] = "broker_hung",
+		[VIGIL_FAULT_DEADLINE_MISSED] = "deadline_missed",
+		[VIGIL_FAULT_RING_OVERFLOW] = "ring_overflow",
+		[VIGIL_FAULT_INTERNAL_ERROR] = "internal_error",
+		[VIGIL_FAULT_SLOW_HOOK] = "slow_hook",
+	};
+
+	return fault < VIGIL_FAULT_SLOTS ? names[fault] : NULL;
+}
+
+const char *vigil_watchdog_state_name(uint32_t state)
+{
+	switch (state) {
+	case VIGIL_WATCHDOG_ARMED:
+		return "armed";
+	case VIGIL_WATCHDOG_TRIPPED:
+		return "tripped";
 	}
 	return NULL;
 }
@@ -47,6 +75,8 @@ static size_t fixed_size(uint32_t type)
 		return sizeof(struct vigil_auth_exec_event);
 	case VIGIL_EVENT_AUTH_OPEN:
 		return sizeof(struct vigil_auth_open_event);
+	case VIGIL_EVENT_WATCHDOG:
+		return sizeof(struct vigil_watchdog_event);
 	}
 	return 0;
 }

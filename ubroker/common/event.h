@@ -30,6 +30,7 @@ struct vigil_event_view {
 		struct vigil_exit_event exit;
 		struct vigil_auth_exec_event auth_exec;
 		struct vigil_auth_open_event auth_open;
+		struct vigil_watchdog_event watchdog;
 	} fixed;
 	struct vigil_field_view exe;
 	struct vigil_field_view filename;
@@ -52,5 +53,11 @@ int vigil_event_decode(const void *buf, size_t len,
 
 /* Name of a record type ("fork", "exec", "auth_exec"...), or NULL. */
 const char *vigil_event_type_name(uint32_t type);
+
+/* Name of a fault class ("broker_hung"...), "none" for 0, or NULL. */
+const char *vigil_fault_name(uint32_t fault);
+
+/* Name of a watchdog state ("armed", "tripped"), or NULL. */
+const char *vigil_watchdog_state_name(uint32_t state);
 
 #endif /* VIGIL_EVENT_H */

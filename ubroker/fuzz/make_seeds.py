@@ -6,7 +6,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FORK, EXEC, EXIT, AUTH_EXEC, AUTH_OPEN = 1, 2, 3, 4, 5
+FORK, EXEC, EXIT, AUTH_EXEC, AUTH_OPEN, WATCHDOG = 1, 2, 3, 4, 5, 6
 EXE, FILENAME, ARGV, PATH = 1, 2, 3, 4
 BUSY = 1 << 31
 
@@ -43,6 +43,7 @@ RECORDS = {
     "auth_open": record(AUTH_OPEN, struct.pack("<QQ", 10, 6000) + PROC +
                         struct.pack("<IIIIQ", 0o1101, 3, 2049, 0, 78),
                         [(PATH, 0, b"/tmp/f\0")]),
+    "watchdog": record(WATCHDOG, struct.pack("<IIIIQ", 2, 2, 1, 0, 999), []),
 }
 
 

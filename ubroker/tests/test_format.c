@@ -238,8 +238,50 @@ static void drops_line(void **state)
 	vigild_print_drops(f, VIGILD_FORMAT_JSON, 6, &c);
 	fclose(f);
 	assert_string_equal("{\"event\":\"drops\",\"produced\":10,\"delivered\":6,"
-			    "\"ring_full\":4,\"nested\":0,\"discarded\":0}\n", out);
+			    "\"ring_full\":4,\"nested\":0,\"discarded\":0,\"internal\":0}\n", out);
 	free(out);
+}
+
+static void watchdog_record(uint32_t state, uint32_t reason)
+{
+	struct vigil_watchdog_event *ev;
+
+	ev = rb_init(&rb, VIGIL_EVENT_WATCHDOG, sizeof(*ev), 9);
+	ev->state = state;
+	ev->reason = reason;
+	ev->trips = 2;
+	ev->trip_time_ns = 777;
+}
+
+static void watchdog_json_and_text(void **state)
+{
+	char *line;
+
+	(void)state;
+	watchdog_record(VIGIL_WATCHDOG_TRIPPED, VIGIL_FAULT_BROKER_HUNG);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_string_equal("{\"seq\":9,\"time_ns\":1009,\"event\":\"watchdog\","
+			    "\"state\":\"tripped\",\"reason\":\"broker_hung\","
+			    "\"trips\":2,\"trip_time_ns\":777}\n", line);
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("WATCHDOG tripped reason=broker_hung trips=2\n", line);
+	free(line);
+}
+
+/* A newer shim's state or fault class: the number, not a wrong name. */
+static void watchdog_unknown_values(void **state)
+{
+	char *line;
+
+	(void)state;
+	watchdog_record(7, 42);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, ",\"state\":7,\"reason\":42,"));
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("WATCHDOG state=7 reason=42 trips=2\n", line);
+	free(line);
 }
 
 int main(void)
@@ -257,6 +299,8 @@ int main(void)
 		cmocka_unit_test(auth_open_json),
 		cmocka_unit_test(auth_stats_line),
 		cmocka_unit_test(drops_line),
+		cmocka_unit_test(watchdog_json_and_text),
+		cmocka_unit_test(watchdog_unknown_values),
 	};
 
 	return cmocka_run_group_tests_name("format", tests, NULL, NULL);

@@ -11,6 +11,7 @@ static const char *const drop_names[] = {
 	[VIGIL_DROP_RING_FULL] = "ring_full",
 	[VIGIL_DROP_NESTED] = "nested",
 	[VIGIL_DROP_DISCARDED] = "discarded",
+	[VIGIL_DROP_INTERNAL] = "internal",
 };
 #define NR_DROP_NAMES (sizeof(drop_names) / sizeof(drop_names[0]))
 
@@ -124,6 +125,24 @@ static void json_auth_open(FILE *out, const struct vigil_event_view *v)
 	json_string_field(out, "path", &v->path);
 }
 
+/* A name from one of event.h's tables, or the number if it has none. */
+static void json_name(FILE *out, const char *key, const char *name,
+		      uint32_t value)
+{
+	if (name)
+		fprintf(out, ",\"%s\":\"%s\"", key, name);
+	else
+		fprintf(out, ",\"%s\":%u", key, value);
+}
+
+static void json_watchdog(FILE *out, const struct vigil_watchdog_event *ev)
+{
+	json_name(out, "state", vigil_watchdog_state_name(ev->state), ev->state);
+	json_name(out, "reason", vigil_fault_name(ev->reason), ev->reason);
+	fprintf(out, ",\"trips\":%u,\"trip_time_ns\":%" PRIu64, ev->trips,
+		(uint64_t)ev->trip_time_ns);
+}
+
 static void print_json(FILE *out, const struct vigil_event_view *v,
 		       const char *verdict)
 {
@@ -166,6 +185,9 @@ static void print_json(FILE *out, const struct vigil_event_view *v,
 	case VIGIL_EVENT_AUTH_OPEN:
 		json_auth_open(out, v);
 		break;
+	case VIGIL_EVENT_WATCHDOG:
+		json_watchdog(out, &v->fixed.watchdog);
+		break;
 	}
 	if (verdict)
 		fprintf(out, ",\"verdict\":\"%s\"", verdict);
@@ -201,6 +223,23 @@ static void text_access(FILE *out, uint32_t access)
 	fputc(access & VIGIL_ACCESS_READ ? 'r' : '-', out);
 	fputc(access & VIGIL_ACCESS_WRITE ? 'w' : '-', out);
 	fputc(access & VIGIL_ACCESS_EXEC ? 'x' : '-', out);
+}
+
+static void text_watchdog(FILE *out, const struct vigil_watchdog_event *ev)
+{
+	const char *state = vigil_watchdog_state_name(ev->state);
+	const char *reason = vigil_fault_name(ev->reason);
+
+	fputs("WATCHDOG ", out);
+	if (state)
+		fputs(state, out);
+	else
+		fprintf(out, "state=%u", ev->state);
+	if (reason)
+		fprintf(out, " reason=%s", reason);
+	else
+		fprintf(out, " reason=%u", ev->reason);
+	fprintf(out, " trips=%u\n", ev->trips);
 }
 
 static void print_text(FILE *out, const struct vigil_event_view *v,
@@ -252,6 +291,9 @@ static void print_text(FILE *out, const struct vigil_event_view *v,
 		if (v->path.data)
 			text_str(out, v->path.data, v->path.len - 1);
 		fprintf(out, " -> %s\n", verdict ? verdict : "?");
+		return;
+	case VIGIL_EVENT_WATCHDOG:
+		text_watchdog(out, &v->fixed.watchdog);
 		return;
 	}
 	fprintf(out, "event type=%u seq=%" PRIu64 "\n", v->type, v->seq);

@@ -16,6 +16,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "event.h"
 #include "format.h"
 #include "rules.h"
@@ -201,6 +202,24 @@ static const char *answer(struct vigild *d, const struct vigil_event_view *v)
 	return verdict == VIGIL_VERDICT_DENY ? "deny" : "allow";
 }
 
+/* The watchdog tripped or was re-armed: say so where people look. */
+static void on_watchdog(const struct vigil_event_view *v)
+{
+	const struct vigil_watchdog_event *ev = &v->fixed.watchdog;
+	const char *reason = vigil_fault_name(ev->reason);
+
+	if (!v->known)
+		return;
+	if (ev->state == VIGIL_WATCHDOG_ARMED) {
+		fprintf(stderr, "vigild: the shim's watchdog is armed again: events flow\n");
+		return;
+	}
+	fprintf(stderr, "vigild: the shim's watchdog tripped (%s, trip %u): "
+		"its hooks are detached and no events come until an "
+		"administrator re-arms it: vigilctl rearm\n",
+		reason ? reason : "unknown reason", ev->trips);
+}
+
 static int on_record(const void *rec, uint32_t len, void *ctx)
 {
 	struct vigild *d = ctx;
@@ -211,6 +230,8 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 		d->malformed++;
 		return 0;
 	}
+	if (view.type == VIGIL_EVENT_WATCHDOG)
+		on_watchdog(&view);
 	verdict = answer(d, &view);
 	vigild_print_event(stdout, d->format, &view, verdict);
 	d->delivered++;
@@ -342,6 +363,17 @@ static int setup_auth(struct vigild *d)
 	return 0;
 }
 
+static const char *watchdog_state(struct vigild *d)
+{
+	struct vigil_watchdog_status st;
+	const char *name;
+
+	if (vigil_watchdog_status(d->shim.fd, &st))
+		return "state unknown";
+	name = vigil_watchdog_state_name(st.state);
+	return name ? name : "state unknown";
+}
+
 static void summary(struct vigild *d)
 {
 	struct vigil_ring_producer snap;
@@ -350,12 +382,13 @@ static void summary(struct vigild *d)
 	fprintf(stderr,
 		"vigild: stopped: %" PRIu64 " events delivered, %" PRIu64
 		" dropped (ring_full=%" PRIu64 " nested=%" PRIu64
-		" discarded=%" PRIu64 "), %" PRIu64 " malformed, of %" PRIu64
-		" produced\n",
+		" discarded=%" PRIu64 " internal=%" PRIu64 "), %" PRIu64
+		" malformed, of %" PRIu64 " produced\n",
 		d->delivered, vigil_ring_dropped(&snap),
 		(uint64_t)snap.dropped[VIGIL_DROP_RING_FULL],
 		(uint64_t)snap.dropped[VIGIL_DROP_NESTED],
-		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED], d->malformed,
+		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED],
+		(uint64_t)snap.dropped[VIGIL_DROP_INTERNAL], d->malformed,
 		(uint64_t)snap.produced);
 	if (d->auth)
 		fprintf(stderr, "vigild: %" PRIu64 " verdicts applied, %" PRIu64
@@ -387,9 +420,10 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	fprintf(stderr, "vigild: connected to %s: ABI %u.%u, ring %" PRIu64
-		" KiB%s\n", d.device, d.shim.hs.abi_major, d.shim.hs.abi_minor,
-		(uint64_t)d.shim.hs.ring_data_size >> 10,
-		d.auth ? ", answering permission events" : "");
+		" KiB%s, watchdog %s\n", d.device, d.shim.hs.abi_major,
+		d.shim.hs.abi_minor, (uint64_t)d.shim.hs.ring_data_size >> 10,
+		d.auth ? ", answering permission events" : "",
+		watchdog_state(&d));
 
 	err = serve(&d, sigfd);
 	report_auth_stats(&d);

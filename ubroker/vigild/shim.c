@@ -94,6 +94,15 @@ int vigil_shim_open(struct vigil_shim *shim, const char *path,
 
 void vigil_shim_close(struct vigil_shim *shim)
 {
+	struct vigil_subscribe none = { 0 };
+
+	/*
+	 * A clean goodbye: with no AUTH subscription left, closing does not
+	 * count as a broker gone (a watchdog fault).  It fails harmlessly on
+	 * a session that never completed its handshake.
+	 */
+	if (shim->fd >= 0 && shim->consumer_map)
+		ioctl(shim->fd, VIGIL_IOC_SUBSCRIBE, &none);
 	if (shim->producer_map)
 		munmap(shim->producer_map, shim->producer_len);
 	if (shim->consumer_map)

@@ -28,6 +28,11 @@ struct vigil_shim {
 int vigil_shim_open(struct vigil_shim *shim, const char *path,
 		    unsigned int major, unsigned int minor,
 		    char *msg, size_t msglen);
+
+/*
+ * Unsubscribe from every event, so that the close is not a watchdog
+ * fault, then unmap and close.
+ */
 void vigil_shim_close(struct vigil_shim *shim);
 
 /* The commands of a connected session; each returns 0 or -errno. */
