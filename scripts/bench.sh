@@ -15,9 +15,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 for kver in ${*:-$(vigil_kernels)}; do
 	dir=$repo/build/vm/$kver
 	mkdir -p "$dir"
-	VIGIL_KERNELS=$kver "$repo/scripts/build-modules.sh" >"$dir/build.log" 2>&1 ||
-		{ cat "$dir/build.log"; die "the module did not build"; }
-	"$repo/scripts/vm-image.sh" "$kver" "$dir/bench.cpio.gz"
+	"$repo/scripts/vm-image.sh" "$kver" "$dir/bench.cpio.gz" release
 	note "benchmark on $kver"
 	"$repo/tools/testing/vm/run.sh" --kernel "$VIGIL_CACHE/kernels/$kver/vmlinuz" \
 		--initramfs "$dir/bench.cpio.gz" --mode bench --out "$dir/bench" \

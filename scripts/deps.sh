@@ -17,6 +17,7 @@ packages=(
 	linux-headers-6.12-amd64	# Debian 12's 6.12
 	linux-source-6.12		# checkpatch, kselftest harness, KUnit
 	qemu-system-x86 busybox-static cpio xz-utils
+	util-linux			# mkfs.minix, for the boot-guard test's disk
 	python3 python3-sphinx	# Documentation/
 	libcmocka-dev clang libclang-rt-14-dev
 )
@@ -46,22 +47,37 @@ install_packages() {
 }
 
 # The VM boots Debian's own kernel of each version whose headers we build
-# against: fetch the -unsigned image package and unpack only vmlinuz.
-fetch_kernel() {
-	local kver=$1 dir=$VIGIL_CACHE/kernels/$1 tmp
+# against: fetch the -unsigned image package and unpack vmlinuz, and the
+# few modules the boot-guard test needs for its persistent disk (virtio
+# block and PCI, the minix filesystem) into modules/.
+kernel_modules=(
+	"kernel/drivers/virtio/*" "kernel/drivers/block/virtio_blk.ko*"
+	"kernel/fs/minix/*" modules.builtin
+)
 
-	[ -s "$dir/vmlinuz" ] && return
+fetch_kernel() {
+	local kver=$1 dir=$VIGIL_CACHE/kernels/$1 tmp pattern
+	local -a members
+
+	[ -s "$dir/vmlinuz" ] && [ -f "$dir/modules/.complete" ] && return
 	note "fetching linux-image-$kver-unsigned"
 	tmp=$(mktemp -d)
 	chmod 755 "$tmp"
 	(cd "$tmp" && apt-get download -q "linux-image-$kver-unsigned" 2>&1 |
 		grep -v '^W: Download is performed unsandboxed' || true)
 	ls "$tmp"/*.deb >/dev/null 2>&1 || die "cannot download linux-image-$kver-unsigned"
+	members=("./boot/vmlinuz-$kver" "./boot/config-$kver")
+	for pattern in "${kernel_modules[@]}"; do
+		members+=("./lib/modules/$kver/$pattern")
+	done
 	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
-		tar -x -C "$tmp" "./boot/vmlinuz-$kver" "./boot/config-$kver"
+		tar -x -C "$tmp" --wildcards "${members[@]}"
 	mkdir -p "$dir"
 	mv "$tmp/boot/vmlinuz-$kver" "$dir/vmlinuz"
 	mv "$tmp/boot/config-$kver" "$dir/config"
+	rm -rf "$dir/modules"
+	mv "$tmp/lib/modules/$kver" "$dir/modules"
+	touch "$dir/modules/.complete"
 	rm -rf "$tmp"
 }
 

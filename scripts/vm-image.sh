@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the VM's initramfs for kernel release $1 into $2: busybox-static,
-# the module built for that kernel, the static broker, test and benchmark
-# binaries, and tools/testing/vm/init.  Builds what is missing first.
+# the module for that kernel, the static broker and vigilctl, test and
+# benchmark binaries, and tools/testing/vm/init.  The module is the test
+# build (with fault injection), or with $3 = release the build that ships:
+# the demo and the benchmarks use that one.  Builds what is missing first.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,12 +13,20 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 kver=$1
 out=$2
+flavour=${3:-test}
 build=$repo/build
 stage=$build/vm/$kver/root
 
+mkdir -p "$build/vm"
 "$repo/scripts/build-vm-userspace.sh" >/dev/null
-ko=$build/kmod/$kver/vigil.ko
-[ -f "$ko" ] || VIGIL_KERNELS=$kver "$repo/scripts/build-modules.sh" >/dev/null
+case $flavour in
+test) ko=$build/kmod-test/$kver/vigil.ko test_build=1 ;;
+release) ko=$build/kmod/$kver/vigil.ko test_build= ;;
+*) die "vm-image.sh: unknown flavour $flavour" ;;
+esac
+VIGIL_TEST_BUILD=$test_build VIGIL_KERNELS=$kver "$repo/scripts/build-modules.sh" \
+	>"$build/vm/$kver-$flavour.build.log" 2>&1 ||
+	{ cat "$build/vm/$kver-$flavour.build.log"; die "vigil.ko did not build for $kver"; }
 [ -f "$ko" ] || die "no vigil.ko for $kver"
 file -L /bin/busybox | grep -q 'statically linked' ||
 	die "/bin/busybox is not static: install busybox-static"
@@ -26,9 +36,13 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,vigil/bin,vigil/tests}
 cp /bin/busybox "$stage/bin/"
 cp "$repo/tools/testing/vm/init" "$stage/init"
 cp "$repo/tools/testing/vm/run-tests.sh" "$repo/tools/testing/vm/demo.sh" \
-	"$repo/tools/testing/vm/bench.sh" "$stage/vigil/"
+	"$repo/tools/testing/vm/bench.sh" "$repo/tools/testing/vm/bootguard.sh" \
+	"$stage/vigil/"
 cp "$ko" "$stage/vigil/"
+# What the boot-guard test needs for its persistent disk.
+"$repo/scripts/vm-kmods.sh" "$kver" "$stage/vigil/kmods" virtio_pci virtio_blk minix
 cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
+	"$build/ubroker/static/vigilctl" \
 	"$build/bench/vigil_bench" "$build/bench/vigil_auth_bench" \
 	"$build/selftests/vigil_child" "$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"

@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The VM lane: for each supported kernel (or those given), boot Debian's
-# own kernel under QEMU with the module and run the selftests.  Counts
-# every test case of every kernel; a test binary that dies counts as
-# failed, as does a boot that hangs or panics.  Writes "PASSED FAILED" to
-# the file named by VIGIL_RESULT, if set.
+# own kernel under QEMU with the module and run the selftests; then the
+# boot-guard test, across real reboots with a persistent disk
+# (tools/testing/vm/bootguard.sh), and once more with vigil.disable=1.
+# VIGIL_VM_RUNS picks among the runs: selftests, bootguard,
+# bootguard-disabled (default: all).  Counts every test case of every
+# kernel; a test binary that dies counts as failed, as does a boot that
+# hangs or panics.  Writes "PASSED FAILED"
+# to the file named by VIGIL_RESULT, if set.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,6 +49,30 @@ count_tap() {
 	}' "$1"
 }
 
+# vm_run NAME TIMEOUT ARGS...: boot once (or, with --reboot, until the
+# success token), count its TAP into $passed and $failed.
+vm_run() {
+	local name=$1 timeout=$2 out=$dir/$1 boot=0 p f
+
+	shift 2
+	mkdir -p "$out"
+	"$repo/tools/testing/vm/run.sh" --kernel "$vmlinuz" \
+		--initramfs "$dir/initramfs.cpio.gz" --out "$out" \
+		--timeout "$timeout" "$@" || boot=$?
+	read -r p f < <(count_tap "$out/results.log")
+	[ "$boot" -eq 0 ] || f=$((f + 1))
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# A fresh minix disk for the boot guard's state: Debian's kernel has the
+# filesystem as a module, which the initramfs carries.
+new_disk() {
+	rm -f "$1"
+	truncate -s 8M "$1"
+	mkfs.minix "$1" >/dev/null
+}
+
 for kver in $kernels; do
 	dir=$repo/build/vm/$kver
 	vmlinuz=$VIGIL_CACHE/kernels/$kver/vmlinuz
@@ -53,12 +81,24 @@ for kver in $kernels; do
 	"$repo/scripts/vm-image.sh" "$kver" "$dir/initramfs.cpio.gz"
 	note "VM tests on $kver (logs: $dir)"
 	start=$(date +%s)
-	boot=0
-	"$repo/tools/testing/vm/run.sh" --kernel "$vmlinuz" \
-		--initramfs "$dir/initramfs.cpio.gz" --mode test --out "$dir" \
-		--timeout 900 || boot=$?
-	read -r passed failed < <(count_tap "$dir/results.log")
-	[ "$boot" -eq 0 ] || failed=$((failed + 1))
+	passed=0
+	failed=0
+	for run in ${VIGIL_VM_RUNS:-selftests bootguard bootguard-disabled}; do
+		case $run in
+		selftests) vm_run selftests 1500 --mode test ;;
+		bootguard)
+			new_disk "$dir/bootguard.img"
+			vm_run bootguard 600 --mode bootguard --reboot \
+				--disk "$dir/bootguard.img"
+			;;
+		bootguard-disabled)
+			new_disk "$dir/bootguard.img"
+			vm_run bootguard-disabled 300 --mode bootguard \
+				--disk "$dir/bootguard.img" --append vigil.disable=1
+			;;
+		*) die "VIGIL_VM_RUNS: unknown run $run" ;;
+		esac
+	done
 	echo "vmtest $kver: $passed passed, $failed failed ($(($(date +%s) - start))s)"
 	total_passed=$((total_passed + passed))
 	total_failed=$((total_failed + failed))

@@ -4,9 +4,14 @@
 # Boot a kernel and an initramfs under QEMU (software emulation: there is
 # no KVM here) and wait for the success token.
 #
-#   run.sh --kernel VMLINUZ --initramfs FILE --mode test|demo|bench|shell
+#   run.sh --kernel VMLINUZ --initramfs FILE
+#          --mode test|demo|bench|shell|bootguard
 #          [--out DIR] [--timeout SECONDS] [--append ARGS] [--icount]
-#          [--mttcg]
+#          [--mttcg] [--disk FILE] [--reboot]
+#
+# --disk attaches FILE as a virtio disk (raw).  --reboot lets a reboot or a
+# panic restart the machine (QEMU's -no-reboot is off), as the boot-guard
+# test needs; the run still ends at the success token and a power-off.
 #
 # QEMU runs its vCPUs in one host thread (-accel tcg,thread=single) unless
 # --mttcg is given: with one thread per vCPU, QEMU 7.2 was seen to let a
@@ -28,6 +33,7 @@ set -euo pipefail
 
 kernel= initramfs= mode=test out=. timeout=600 append= smp=2
 accel=(-accel tcg,thread=single)
+disk=() reboot=(-no-reboot)
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -38,6 +44,8 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--icount) accel=(-icount shift=4,sleep=off); smp=1; shift ;;
 	--mttcg) accel=(-accel tcg,thread=multi); shift ;;
+	--disk) disk=(-drive "file=$2,format=raw,if=virtio"); shift 2 ;;
+	--reboot) reboot=(); shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -60,7 +68,7 @@ esac
 status=0
 timeout -k 5 "$timeout" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp "$smp" -m 1G \
-	-nodefaults -no-user-config -display none -no-reboot \
+	-nodefaults -no-user-config -display none "${reboot[@]}" "${disk[@]}" \
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" "${accel[@]}" \
 	"${serial[@]}" || status=$?
 

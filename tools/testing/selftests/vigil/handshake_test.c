@@ -228,19 +228,66 @@ TEST_F(session, read_and_write_are_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST(open_without_read_write_is_einval)
+TEST(open_write_only_is_einval)
 {
-	EXPECT_EQ(-1, open(VT_DEVICE, O_RDONLY | O_CLOEXEC));
-	EXPECT_EQ(EINVAL, errno);
+	int fd;
+
 	EXPECT_EQ(-1, open(VT_DEVICE, O_WRONLY | O_CLOEXEC));
 	EXPECT_EQ(EINVAL, errno);
 	/* A refused open does not hold the device. */
-	{
-		int fd = open(VT_DEVICE, O_RDWR | O_CLOEXEC);
+	fd = open(VT_DEVICE, O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
 
-		EXPECT_LE(0, fd);
-		close(fd);
-	}
+/* Read-only opens are control handles: many, beside the session. */
+TEST(control_handles_do_not_hold_the_session)
+{
+	int a, b, s;
+
+	a = open(VT_DEVICE, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, a);
+	b = open(VT_DEVICE, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, b);
+	s = open(VT_DEVICE, O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, s);
+	close(s);
+	close(a);
+	close(b);
+}
+
+/* A control handle takes the watchdog commands and nothing else. */
+TEST(control_handles_refuse_session_commands)
+{
+	struct vigil_handshake hs = { .client_major = VIGIL_ABI_MAJOR };
+	struct vigil_subscribe sub = { 0 };
+	struct vigil_watchdog_status st = { 0 };
+	struct pollfd pfd;
+	void *p;
+	int fd;
+
+	fd = open(VT_DEVICE, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, VIGIL_IOC_HANDSHAKE, &hs));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(fd, VIGIL_IOC_SUBSCRIBE, &sub));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(fd, _IO(VIGIL_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(0, ioctl(fd, VIGIL_IOC_WATCHDOG, &st));
+	EXPECT_EQ(VIGIL_WATCHDOG_ARMED, st.state);
+	p = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, fd, getpagesize());
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EBADF, errno);
+	/* Writable shared mappings need a writable descriptor. */
+	p = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EACCES, errno);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLERR, pfd.revents);
+	close(fd);
 }
 
 TEST(second_open_is_ebusy)

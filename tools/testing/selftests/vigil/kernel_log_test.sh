@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs last: after everything the other tests did to the shim, the kernel
-# log has no warning, oops, KASAN or lockdep report, and no hung task.
+# log has no warning, oops, KASAN or lockdep report, and no hung task; and
+# the watchdog neither tripped nor counted an internal error or a slow hook
+# before watchdog_test set out to make it.
 . "$(dirname "$0")/tap.sh"
 
 test_kernel_log_is_clean() {
@@ -10,6 +12,15 @@ test_kernel_log_is_clean() {
 	[ -z "$bad" ] || fail "kernel log: $bad"
 }
 
-tap_plan 1
+test_no_trip_before_the_watchdog_tests() {
+	dmesg | grep -q 'vigil-test: watchdog_test begins' ||
+		fail "watchdog_test did not mark the log"
+	bad=$(dmesg | sed '/vigil-test: watchdog_test begins/,$d' |
+		grep -E 'watchdog tripped|internal error|past its budget' || true)
+	[ -z "$bad" ] || fail "before watchdog_test: $bad"
+}
+
+tap_plan 2
 run_test test_kernel_log_is_clean
+run_test test_no_trip_before_the_watchdog_tests
 tap_done

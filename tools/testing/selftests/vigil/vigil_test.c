@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -224,11 +225,14 @@ int vt_reap(pid_t pid)
 int vt_module_load(const char *params)
 {
 	int fd = open(VT_MODULE, O_RDONLY | O_CLOEXEC);
+	char args[512];
 	int err = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (syscall(SYS_finit_module, fd, params ? params : "", 0))
+	/* Later parameters win: @params override the suite's. */
+	snprintf(args, sizeof(args), "%s %s", VT_SUITE_PARAMS, params ? params : "");
+	if (syscall(SYS_finit_module, fd, args, 0))
 		err = -errno;
 	close(fd);
 	return err;
@@ -328,4 +332,148 @@ uint64_t vt_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int vt_watchdog(struct vigil_watchdog_status *st)
+{
+	int fd = vigil_control_open(VT_DEVICE), err;
+
+	if (fd < 0)
+		return fd;
+	err = vigil_watchdog_status(fd, st);
+	close(fd);
+	return err;
+}
+
+int vt_rearm(void)
+{
+	int fd = vigil_control_open(VT_DEVICE), err;
+
+	if (fd < 0)
+		return fd;
+	err = vigil_watchdog_rearm(fd);
+	close(fd);
+	return err;
+}
+
+static int vt_wait_status(int (*done)(const struct vigil_watchdog_status *,
+				      uint32_t, uint64_t),
+			  uint32_t class, uint64_t count, int timeout_ms,
+			  struct vigil_watchdog_status *st)
+{
+	uint64_t end = vt_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	for (;;) {
+		if (!vt_watchdog(st) && done(st, class, count))
+			return 1;
+		if (vt_now_ns() > end)
+			return 0;
+		usleep(10 * 1000);
+	}
+}
+
+static int faults_reached(const struct vigil_watchdog_status *st,
+			  uint32_t class, uint64_t count)
+{
+	return st->faults[class] >= count;
+}
+
+static int tripped_and_detached(const struct vigil_watchdog_status *st,
+				uint32_t class, uint64_t count)
+{
+	(void)class;
+	(void)count;
+	return st->state == VIGIL_WATCHDOG_TRIPPED && !st->hooks_attached;
+}
+
+int vt_wait_faults(uint32_t class, uint64_t count, int timeout_ms,
+		   struct vigil_watchdog_status *st)
+{
+	return vt_wait_status(faults_reached, class, count, timeout_ms, st);
+}
+
+int vt_wait_tripped(int timeout_ms, struct vigil_watchdog_status *st)
+{
+	return vt_wait_status(tripped_and_detached, 0, 0, timeout_ms, st);
+}
+
+void vt_klog_mark(const char *mark)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, mark, strlen(mark)) < 0)
+		perror("# /dev/kmsg");
+	close(fd);
+}
+
+char *vt_klog_since(const char *mark)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf, *from, *p;
+	int n;
+
+	if (size <= 0)
+		return NULL;
+	buf = calloc(1, size + 1);
+	if (!buf)
+		return NULL;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	from = buf;
+	while ((p = strstr(from, mark)))
+		from = p + strlen(mark);
+	memmove(buf, from, strlen(from) + 1);
+	return buf;
+}
+
+int vt_count_lines(const char *log, const char *needle)
+{
+	int n = 0;
+
+	while (log && (log = strstr(log, needle))) {
+		n++;
+		log = strchr(log, '\n');
+	}
+	return n;
+}
+
+static uint64_t vt_exec_open_once(unsigned int execs, unsigned int opens)
+{
+	char *const argv[] = { "vigil_child", "exit", "0", NULL };
+	uint64_t start = vt_now_ns();
+	unsigned int i;
+
+	for (i = 0; i < execs; i++)
+		vt_reap(vt_spawn_clean(VT_CHILD, argv));
+	for (i = 0; i < opens; i++) {
+		int fd = open("/tmp/vt_latency", O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return vt_now_ns() - start;
+}
+
+uint64_t vt_exec_open_ns(unsigned int execs, unsigned int opens,
+			 unsigned int rounds)
+{
+	uint64_t best = UINT64_MAX;
+	unsigned int i;
+
+	vt_write_file("/tmp/vt_latency", "x", 0644);
+	/* A round to warm the caches up, not counted. */
+	vt_exec_open_once(execs, opens);
+	for (i = 0; i < rounds; i++) {
+		uint64_t t = vt_exec_open_once(execs, opens);
+
+		if (t < best)
+			best = t;
+	}
+	return best;
 }

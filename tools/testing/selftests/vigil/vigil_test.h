@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <linux/vigil.h>
 
+#include "control.h"
 #include "event.h"
 #include "shim.h"
 
@@ -21,6 +22,16 @@
 #define VT_CHILD	"/vigil/bin/vigil_child"
 #define VT_VIGILD	"/vigil/bin/vigild"
 #define VT_VIGILD_ABI2	"/vigil/bin/vigild-abi2"
+#define VT_VIGILCTL	"/vigil/bin/vigilctl"
+
+/*
+ * The suite provokes faults on purpose (missed deadlines, brokers that
+ * close with AUTH armed); so that they do not trip the watchdog, it runs
+ * with one that needs 64 faults within one second.  watchdog_test sets
+ * its own values after these; kernel_log_test checks that nothing
+ * tripped before watchdog_test.
+ */
+#define VT_SUITE_PARAMS	"watchdog_faults=64 watchdog_window_ms=1000"
 
 /* A record copied out of the ring, and its decoded view into the copy. */
 struct vt_event {
@@ -94,7 +105,7 @@ pid_t vt_spawn_indirect(const char *path, char *const argv[], int *status,
 /* waitpid() for @pid; its wait status, or -1. */
 int vt_reap(pid_t pid);
 
-/* The module: load with @params, unload; 0 or -errno. */
+/* The module: load with VT_SUITE_PARAMS, then @params; unload; 0 or -errno. */
 int vt_module_load(const char *params);
 int vt_module_unload(void);
 int vt_module_loaded(void);
@@ -109,5 +120,42 @@ int vt_write_file(const char *path, const char *text, int mode);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t vt_now_ns(void);
+
+/* The watchdog's status, through a control handle; 0 or -errno. */
+int vt_watchdog(struct vigil_watchdog_status *st);
+
+/* VIGIL_IOC_REARM through a control handle; 0 or -errno. */
+int vt_rearm(void);
+
+/*
+ * Poll the status every 10 ms until faults[@class] reaches @count, or
+ * @timeout_ms passes; the last status read is left in *st.  Returns 1 if
+ * the count was reached.
+ */
+int vt_wait_faults(uint32_t class, uint64_t count, int timeout_ms,
+		   struct vigil_watchdog_status *st);
+
+/* The same, until the watchdog has tripped and its hooks are detached. */
+int vt_wait_tripped(int timeout_ms, struct vigil_watchdog_status *st);
+
+/* Write a line to the kernel log, to mark where a test begins. */
+void vt_klog_mark(const char *mark);
+
+/*
+ * The kernel log after the last line holding @mark, NUL-terminated, to be
+ * freed; NULL if it cannot be read.
+ */
+char *vt_klog_since(const char *mark);
+
+/* Lines of @log that hold @needle. */
+int vt_count_lines(const char *log, const char *needle);
+
+/*
+ * The cost of what users do, in nanoseconds: @execs runs of a program
+ * and @opens opens of a file under /tmp, timed as a whole; the least of
+ * @rounds rounds, to keep the host's noise out.
+ */
+uint64_t vt_exec_open_ns(unsigned int execs, unsigned int opens,
+			 unsigned int rounds);
 
 #endif /* VIGIL_TEST_H */
