@@ -44,6 +44,35 @@ grep '^AUTH' /tmp/auth.txt
 grep auth_stats /tmp/auth.txt | grep auth_exec
 tail -n 1 /tmp/auth.err
 
+say "A vendor that hangs: the watchdog trips, the shell stays usable"
+echo "(vigild answers permission events; then it is stopped, as a hung vendor"
+echo " would be.  Each exec waits for it no longer than 1 s; 5 faults within"
+echo " a minute trip the watchdog, which detaches every hook.)"
+vigild --auth --format text >/tmp/hung.txt 2>/tmp/hung.err &
+vigild=$!
+while ! grep -q connected /tmp/hung.err 2>/dev/null; do sleep 0.1; done
+run vigilctl status
+run kill -STOP $vigild
+# Only shell builtins between the execs timed: every exec would wait too.
+for i in 1 2 3 4 5 6 7; do
+	read -r t0 _ </proc/uptime
+	/vigil/bin/vigil_child exit 0
+	read -r t1 _ </proc/uptime
+	echo "exec $i of vigil_child: $(( (${t1%.*}${t1#*.} - ${t0%.*}${t0#*.}) * 10 )) ms"
+done
+dmesg | grep 'watchdog tripped' | sed 's/^\[[ 0-9.]*\] //'
+run vigilctl status
+run ls /vigil
+say "The administrator re-arms the shim; the vendor comes back"
+run kill -CONT $vigild
+run vigilctl rearm
+run /vigil/bin/vigil_child args after the re-arm
+sleep 0.5
+kill -INT $vigild
+wait $vigild
+grep 'watchdog' /tmp/hung.err
+grep 'after the re-arm' /tmp/hung.txt
+
 say "The same kind of record as vigild's default JSON output"
 vigild >/tmp/events.json 2>/dev/null &
 vigild=$!
