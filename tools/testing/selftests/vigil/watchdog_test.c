@@ -53,6 +53,7 @@
 #define LOOP_OPENS	200
 #define LOOP_ROUNDS	7
 #define MAX_RATIO_X1000	1150
+#define COST_LOOKS	5
 
 static const char *const bad_log[] = {
 	"WARNING:", "BUG:", "Oops", "general protection", "Call Trace",
@@ -235,20 +236,26 @@ static void expect_trip(struct __test_metadata *_metadata, uint32_t class,
 			EXPECT_EQ(0, st.faults[i]) TH_LOG("class %u counted", i);
 }
 
-/* Tripped: users' exec and open cost what they cost with no shim. */
+/*
+ * Tripped: users' exec and open cost what they cost with no shim.  Under
+ * emulation the host's noise comes in bursts of seconds, 20% either way:
+ * a cost that stays over several looks, spaced out, is the shim's.
+ */
 static void expect_no_cost(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(wd) *self)
 {
 	uint64_t t = vt_exec_open_ns(LOOP_EXECS, LOOP_OPENS, LOOP_ROUNDS);
 	uint64_t ratio = t * 1000 / self->baseline_ns;
+	int look;
 
-	/* A second look before failing: noise passes, a cost stays. */
-	if (ratio >= MAX_RATIO_X1000) {
-		uint64_t again = vt_exec_open_ns(LOOP_EXECS, LOOP_OPENS, LOOP_ROUNDS);
+	for (look = 2; ratio >= MAX_RATIO_X1000 && look <= COST_LOOKS; look++) {
+		uint64_t again;
 
-		TH_LOG("%llu.%03llu the first time: measuring again",
+		TH_LOG("%llu.%03llu at look %d: looking again",
 		       (unsigned long long)ratio / 1000,
-		       (unsigned long long)ratio % 1000);
+		       (unsigned long long)ratio % 1000, look - 1);
+		usleep(500 * 1000);
+		again = vt_exec_open_ns(LOOP_EXECS, LOOP_OPENS, LOOP_ROUNDS);
 		if (again < t)
 			t = again;
 		ratio = t * 1000 / self->baseline_ns;
