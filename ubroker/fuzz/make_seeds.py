@@ -63,3 +63,19 @@ data = b"".join(ring_entry(RECORDS[n]) for n in ("fork", "exec", "exit"))
 write("fuzz_ring", "three_records", struct.pack("<QQ", 0, len(data)) + data)
 busy = ring_entry(RECORDS["exec"], BUSY)
 write("fuzz_ring", "busy", struct.pack("<QQ", 0, len(busy)) + busy)
+
+
+# Client protocol frames (ubroker/common/proto.h): header, then payload.
+def frame(mtype, payload, seq=1):
+    return struct.pack("<IHHII", 16 + len(payload), 1, mtype, seq, 0) + payload
+
+
+HELLO = frame(1, struct.pack("<II", 1, 0) + b"acme-av".ljust(32, b"\0"))
+SUBSCRIBE = frame(2, struct.pack("<Q", (1 << AUTH_EXEC) | (1 << EXEC)), 2)
+RESPOND = frame(3, struct.pack("<II", 2, 0) + struct.pack("<QII", 9, 1, 1) +
+                struct.pack("<QII", 10, 2, 0), 3)
+MUTE = frame(4, struct.pack("<IIQII", 3, 0, 0, 0, 5) + b"/tmp\0", 4)
+write("fuzz_frame", "session", HELLO + SUBSCRIBE + RESPOND + MUTE + frame(5, b"", 5))
+write("fuzz_frame", "welcome", frame(32, struct.pack("<IIQII", 1, 250, 1 << 20, 1, 2)) +
+      frame(33, struct.pack("<iI", -22, 0)) +
+      frame(35, struct.pack("<II", 1, 1) + b"slow".ljust(32, b"\0")))
