@@ -20,6 +20,7 @@ packages=(
 	util-linux			# mkfs.minix, for the boot-guard test's disk
 	python3 python3-sphinx	# Documentation/
 	libcmocka-dev clang libclang-rt-14-dev
+	libseccomp-dev			# vigild's sandbox
 )
 
 as_root() {

@@ -32,8 +32,10 @@ file -L /bin/busybox | grep -q 'statically linked' ||
 	die "/bin/busybox is not static: install busybox-static"
 
 rm -rf "$stage"
-mkdir -p "$stage"/{bin,dev,proc,sys,tmp,vigil/bin,vigil/tests}
+mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,vigil/bin,vigil/tests}
 cp /bin/busybox "$stage/bin/"
+# The vigil user, and mdev's rule giving it /dev/vigil (udev's, for mdev).
+cp "$repo"/tools/testing/vm/etc/{passwd,group,mdev.conf} "$stage/etc/"
 cp "$repo/tools/testing/vm/init" "$stage/init"
 cp "$repo/tools/testing/vm/run-tests.sh" "$repo/tools/testing/vm/demo.sh" \
 	"$repo/tools/testing/vm/bench.sh" "$repo/tools/testing/vm/bootguard.sh" \

@@ -2,8 +2,9 @@
 /*
  * vigild: the vigil broker.  This version connects to the shim, maps its
  * ring and writes every event to standard output, one line each; with
- * --auth it also answers permission events by a small rule set.  See
- * vigild(8) and Documentation/vigild.rst.
+ * --auth it also answers permission events by a small rule set.  It runs
+ * unprivileged and sandboxed (sandbox.c).  See vigild(8) and
+ * Documentation/vigild.rst.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +21,7 @@
 #include "event.h"
 #include "format.h"
 #include "rules.h"
+#include "sandbox.h"
 #include "shim.h"
 
 /* The ABI this broker speaks; test builds may pretend to be another. */
@@ -32,12 +34,14 @@
 enum {
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_ABI = 3,		/* the shim speaks another ABI major */
+	EXIT_ROOT = 4,		/* run as root without --allow-root */
 };
 
 struct vigild {
 	const char *device;
 	enum vigild_format format;
 	struct vigil_shim shim;
+	int allow_root;
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t reported_drops;	/* drops already reported */
@@ -68,13 +72,17 @@ static void usage(FILE *out, const char *prog)
 		"                       DIR's filesystem is watched)\n"
 		"    --watch PATH       watch PATH's filesystem for opens\n"
 		"    --cache            let the kernel cache these verdicts\n"
+		"  --allow-root         run even as root (capabilities are dropped)\n"
 		"  -h, --help           show this help\n"
 		"  -V, --version        show the version and the ABI spoken\n"
 		"Each of --deny-exec, --deny-open and --watch may be repeated.\n",
 		prog);
 }
 
-enum { OPT_AUTH = 256, OPT_DENY_EXEC, OPT_DENY_OPEN, OPT_WATCH, OPT_CACHE };
+enum {
+	OPT_AUTH = 256, OPT_DENY_EXEC, OPT_DENY_OPEN, OPT_WATCH, OPT_CACHE,
+	OPT_ALLOW_ROOT,
+};
 
 static int add_prefix(const char **list, unsigned int *nr, const char *arg,
 		      const char *opt)
@@ -118,6 +126,9 @@ static int parse_option(struct vigild *d, int c, const char *prog)
 	case OPT_CACHE:
 		d->cache = 1;
 		return 0;
+	case OPT_ALLOW_ROOT:
+		d->allow_root = 1;
+		return 0;
 	case 'h':
 		usage(stdout, prog);
 		exit(EXIT_SUCCESS);
@@ -143,6 +154,7 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 		{ "deny-open", required_argument, NULL, OPT_DENY_OPEN },
 		{ "watch", required_argument, NULL, OPT_WATCH },
 		{ "cache", no_argument, NULL, OPT_CACHE },
+		{ "allow-root", no_argument, NULL, OPT_ALLOW_ROOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -395,6 +407,49 @@ static void summary(struct vigild *d)
 			" too late\n", d->verdicts, d->late);
 }
 
+/*
+ * Give stdout its buffer now: the C library would otherwise allocate it
+ * at the first line, and first look at the file with calls the sandbox
+ * does not allow.
+ */
+static void buffer_stdout(void)
+{
+	static char buf[1 << 16];
+
+	setvbuf(stdout, buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(buf));
+}
+
+/* Open the shim, subscribe, then confine ourselves.  0 or an exit status. */
+static int start(struct vigild *d)
+{
+	char msg[256];
+	int err;
+
+	err = vigil_shim_open(&d->shim, d->device, VIGILD_ABI_MAJOR,
+			      VIGIL_ABI_MINOR, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "vigild: %s\n", msg);
+		return err == -EPROTONOSUPPORT ? EXIT_ABI : EXIT_FAILURE;
+	}
+	if (setup_auth(d))
+		goto err_close;
+	buffer_stdout();
+	if (vigild_sandbox(msg, sizeof(msg))) {
+		fprintf(stderr, "vigild: %s\n", msg);
+		goto err_close;
+	}
+	fprintf(stderr, "vigild: connected to %s: ABI %u.%u, ring %" PRIu64
+		" KiB%s, watchdog %s\n", d->device, d->shim.hs.abi_major,
+		d->shim.hs.abi_minor, (uint64_t)d->shim.hs.ring_data_size >> 10,
+		d->auth ? ", answering permission events" : "",
+		watchdog_state(d));
+	return 0;
+
+err_close:
+	vigil_shim_close(&d->shim);
+	return EXIT_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
 	static struct vigild d = { .device = "/dev/vigil" };
@@ -404,27 +459,21 @@ int main(int argc, char **argv)
 	err = parse_args(&d, argc, argv);
 	if (err)
 		return err;
+	err = vigild_check_user(d.allow_root, msg, sizeof(msg));
+	if (msg[0])
+		fprintf(stderr, "vigild: %s\n", msg);
+	if (err)
+		return EXIT_ROOT;
 	sigfd = open_signals();
 	if (sigfd < 0) {
 		perror("vigild: signals");
 		return EXIT_FAILURE;
 	}
-	err = vigil_shim_open(&d.shim, d.device, VIGILD_ABI_MAJOR,
-			      VIGIL_ABI_MINOR, msg, sizeof(msg));
+	err = start(&d);
 	if (err) {
-		fprintf(stderr, "vigild: %s\n", msg);
-		return err == -EPROTONOSUPPORT ? EXIT_ABI : EXIT_FAILURE;
+		close(sigfd);
+		return err;
 	}
-	if (setup_auth(&d)) {
-		vigil_shim_close(&d.shim);
-		return EXIT_FAILURE;
-	}
-	fprintf(stderr, "vigild: connected to %s: ABI %u.%u, ring %" PRIu64
-		" KiB%s, watchdog %s\n", d.device, d.shim.hs.abi_major,
-		d.shim.hs.abi_minor, (uint64_t)d.shim.hs.ring_data_size >> 10,
-		d.auth ? ", answering permission events" : "",
-		watchdog_state(&d));
-
 	err = serve(&d, sigfd);
 	report_auth_stats(&d);
 	fflush(stdout);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <grp.h>
+#include <unistd.h>
 
 static inline uint64_t now_ns(void)
 {
@@ -24,6 +26,15 @@ static inline void die(const char *what)
 	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
 		strerror(errno));
 	exit(1);
+}
+
+/* In a child about to exec vigild: become the VM's vigil user (990), as vigild runs. */
+static inline void become_broker(void)
+{
+	gid_t gid = 990;
+
+	if (setgroups(1, &gid) || setgid(990) || setuid(990))
+		_exit(126);
 }
 
 #endif /* VIGIL_BENCH_UTIL_H */

@@ -202,6 +202,7 @@ static void vigild_start(struct vigild *v)
 
 		dup2(null, 1);
 		dup2(fds[1], 2);
+		become_broker();
 		execl(VIGILD_PATH, "vigild", (char *)NULL);
 		_exit(127);
 	}

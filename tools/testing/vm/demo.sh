@@ -6,16 +6,21 @@
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# vigild runs as the unprivileged vigil user (what systemd's User=vigil
+# does on a real system); /dev/vigil's group lets it in.
+VIGILD="/vigil/bin/vigil_child as-broker /vigil/bin/vigild"
 
 say "vigil demo on Linux $(uname -r) (Debian's own kernel, under QEMU)"
 dmesg | grep 'vigil: ABI'
 run ls -l /dev/vigil
 
-say "Starting the broker: vigild --format text"
-vigild --format text >/tmp/events.txt 2>/tmp/vigild.err &
+say "Starting the broker as the vigil user: vigild --format text"
+$VIGILD --format text >/tmp/events.txt 2>/tmp/vigild.err &
 vigild=$!
 while ! grep -q connected /tmp/vigild.err 2>/dev/null; do sleep 0.1; done
 cat /tmp/vigild.err
+echo "(no root, no capabilities, no_new_privs, a seccomp allowlist:)"
+grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/$vigild/status
 
 say "Running a few commands"
 run ls /vigil/bin
@@ -33,7 +38,7 @@ tail -n 1 /tmp/vigild.err
 say "Permission decisions: vigild --auth --deny-exec /tmp"
 echo "(the shim asks vigild before every exec; vigild denies anything under /tmp)"
 cp /vigil/bin/vigil_child /tmp/dropped-tool
-vigild --auth --deny-exec /tmp --format text >/tmp/auth.txt 2>/tmp/auth.err &
+$VIGILD --auth --deny-exec /tmp --format text >/tmp/auth.txt 2>/tmp/auth.err &
 vigild=$!
 while ! grep -q connected /tmp/auth.err 2>/dev/null; do sleep 0.1; done
 run /tmp/dropped-tool args hello || echo "(exit status $?)"
@@ -48,7 +53,7 @@ say "A vendor that hangs: the watchdog trips, the shell stays usable"
 echo "(vigild answers permission events; then it is stopped, as a hung vendor"
 echo " would be.  Each exec waits for it no longer than 1 s; 5 faults within"
 echo " a minute trip the watchdog, which detaches every hook.)"
-vigild --auth --format text >/tmp/hung.txt 2>/tmp/hung.err &
+$VIGILD --auth --format text >/tmp/hung.txt 2>/tmp/hung.err &
 vigild=$!
 while ! grep -q connected /tmp/hung.err 2>/dev/null; do sleep 0.1; done
 run vigilctl status
@@ -74,7 +79,7 @@ grep 'watchdog' /tmp/hung.err
 grep 'after the re-arm' /tmp/hung.txt
 
 say "The same kind of record as vigild's default JSON output"
-vigild >/tmp/events.json 2>/dev/null &
+$VIGILD >/tmp/events.json 2>/dev/null &
 vigild=$!
 sleep 0.5
 /vigil/bin/vigil_child args --json

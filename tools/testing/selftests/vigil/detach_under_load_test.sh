@@ -17,9 +17,9 @@ test_hooks_come_and_go_under_load() {
 	i=0
 	while [ $i -lt 60 ]; do
 		if [ $((i % 2)) -eq 0 ]; then
-			/vigil/bin/vigild --auth >/dev/null 2>&1 &
+			$CHILD as-broker /vigil/bin/vigild --auth >/dev/null 2>&1 &
 		else
-			/vigil/bin/vigild >/dev/null 2>&1 &
+			$CHILD as-broker /vigil/bin/vigild >/dev/null 2>&1 &
 		fi
 		broker=$!
 		sleep 0.2

@@ -60,18 +60,9 @@ static int wait_contains(const char *path, const char *needle)
 
 static pid_t start_vigild(void)
 {
-	pid_t pid = fork();
+	char *const argv[] = { "vigild", NULL };
 
-	if (pid == 0) {
-		int out = open(VIGILD_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int err = open(VIGILD_ERR, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(out, 1);
-		dup2(err, 2);
-		execl(VT_VIGILD, "vigild", NULL);
-		_exit(127);
-	}
-	return pid;
+	return vt_spawn_vigild(VIGILD_OUT, VIGILD_ERR, argv);
 }
 
 FIXTURE(module) {
@@ -92,9 +83,12 @@ TEST_F(module, unload_and_load)
 {
 	struct stat st;
 
+	/* As the udev rule (mdev's, here) gives it: to the vigil group. */
 	ASSERT_EQ(0, stat(VT_DEVICE, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
-	EXPECT_EQ(0600, st.st_mode & 0777);
+	EXPECT_EQ(0660, st.st_mode & 0777);
+	EXPECT_EQ(0, st.st_uid);
+	EXPECT_EQ(VT_BROKER_ID, st.st_gid);
 
 	ASSERT_EQ(0, vt_module_unload());
 	EXPECT_FALSE(vt_module_loaded());

@@ -23,3 +23,13 @@ tap_done() { [ "$tap_failed" -eq 0 ]; }
 
 # fail MESSAGE: end the current test as failed.
 fail() { echo "FAIL: $*"; exit 1; }
+
+# settle_device: wait until mdev has given /dev/vigil to the vigil group
+# (990), as udevadm settle would; vigild, which runs as vigil, needs it.
+settle_device() {
+	for _ in $(seq 250); do
+		[ "$(stat -c '%a %g' /dev/vigil 2>/dev/null)" = "660 990" ] && return 0
+		sleep 0.02
+	done
+	fail "/dev/vigil did not get the vigil group"
+}

@@ -12,9 +12,13 @@
  *                                writing at once; exit with the failures
  *   vigil_child exec PATH ARG... execv(PATH, ARG...); 126 if EACCES
  *   vigil_child waitexec PATH    read a byte from stdin, then exec PATH
+ *   vigil_child as-broker PATH ARG...
+ *                                become the VM's vigil user (uid and gid
+ *                                990, no other group), then execv
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +80,20 @@ static int exec_path(const char *path, char **argv)
 	return errno == EACCES ? 126 : 127;
 }
 
+/* The vigil user of the VM image: tools/testing/vm/etc/passwd. */
+#define BROKER_ID	990
+
+static int as_broker(const char *path, char **argv)
+{
+	gid_t gid = BROKER_ID;
+
+	if (setgroups(1, &gid) || setgid(BROKER_ID) || setuid(BROKER_ID)) {
+		perror("vigil_child as-broker");
+		return 125;
+	}
+	return exec_path(path, argv);
+}
+
 int main(int argc, char **argv)
 {
 	char c;
@@ -93,6 +111,8 @@ int main(int argc, char **argv)
 		return openers(atoi(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "exec"))
 		return exec_path(argv[2], argv + 2);
+	if (argc >= 3 && !strcmp(argv[1], "as-broker"))
+		return as_broker(argv[2], argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "waitexec")) {
 		if (read(0, &c, 1) != 1)
 			return 125;

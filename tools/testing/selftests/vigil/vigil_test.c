@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,21 @@ int vt_reap(pid_t pid)
 	return status;
 }
 
+/* mdev applies /etc/mdev.conf after the device appears: wait for it. */
+static int vt_wait_device_group(void)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (!stat(VT_DEVICE, &st) && st.st_gid == VT_BROKER_ID &&
+		    (st.st_mode & 0777) == 0660)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
 int vt_module_load(const char *params)
 {
 	int fd = open(VT_MODULE, O_RDONLY | O_CLOEXEC);
@@ -235,7 +251,32 @@ int vt_module_load(const char *params)
 	if (syscall(SYS_finit_module, fd, args, 0))
 		err = -errno;
 	close(fd);
-	return err;
+	return err ? err : vt_wait_device_group();
+}
+
+int vt_become_broker(void)
+{
+	gid_t gid = VT_BROKER_ID;
+
+	return setgroups(1, &gid) || setgid(VT_BROKER_ID) || setuid(VT_BROKER_ID) ?
+	       -1 : 0;
+}
+
+pid_t vt_spawn_vigild(const char *out, const char *err, char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int efd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (ofd < 0 || efd < 0 || dup2(ofd, 1) < 0 || dup2(efd, 2) < 0 ||
+		    vt_become_broker())
+			_exit(126);
+		execv(VT_VIGILD, argv);
+		_exit(127);
+	}
+	return pid;
 }
 
 int vt_module_unload(void)

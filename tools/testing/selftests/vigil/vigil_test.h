@@ -24,6 +24,9 @@
 #define VT_VIGILD_ABI2	"/vigil/bin/vigild-abi2"
 #define VT_VIGILCTL	"/vigil/bin/vigilctl"
 
+/* The VM's vigil user and group (tools/testing/vm/etc/), vigild's own. */
+#define VT_BROKER_ID	990
+
 /*
  * The suite provokes faults on purpose (missed deadlines, brokers that
  * close with AUTH armed); so that they do not trip the watchdog, it runs
@@ -106,7 +109,22 @@ pid_t vt_spawn_indirect(const char *path, char *const argv[], int *status,
 int vt_reap(pid_t pid);
 
 /* The module: load with VT_SUITE_PARAMS, then @params; unload; 0 or -errno. */
+/*
+ * Load the module with the suite's parameters and @params after them, and
+ * wait (up to 5 s) until mdev has given /dev/vigil to the vigil group, as
+ * udev would.  0 or a negative errno (-ETIMEDOUT for the group).
+ */
 int vt_module_load(const char *params);
+
+/* In a child about to exec vigild: become the vigil user.  0 or -1. */
+int vt_become_broker(void);
+
+/*
+ * Start VT_VIGILD with @argv (argv[0] included, NULL-terminated) as the
+ * vigil user, its stdout and stderr into the files @out and @err
+ * (truncated).  Returns its pid at once, or -1.
+ */
+pid_t vt_spawn_vigild(const char *out, const char *err, char *const argv[]);
 int vt_module_unload(void);
 int vt_module_loaded(void);
 

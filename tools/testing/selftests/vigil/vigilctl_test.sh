@@ -15,6 +15,7 @@ P=/sys/module/vigil/parameters
 reload() {
 	rmmod vigil 2>/dev/null
 	insmod $KO $SUITE_PARAMS || fail "insmod failed"
+	settle_device
 }
 
 # run EXPECTED_STATUS CMD...: run, keep its output in $out, check the status.
@@ -45,7 +46,7 @@ test_status_of_an_armed_shim() {
 
 test_trip_status_and_rearm() {
 	run 0 $CTL config watchdog_faults=3 watchdog_window_ms=60000
-	vigild >/dev/null 2>/tmp/vigilctl_test.err &
+	/vigil/bin/vigil_child as-broker /vigil/bin/vigild >/dev/null 2>/tmp/vigilctl_test.err &
 	broker=$!
 	sleep 1
 	echo 3 >$P/inject_internal_errors

@@ -3,24 +3,40 @@
 #
 # vigild, the broker, end to end: its JSON lines for a real command, a clean
 # stop on SIGTERM and SIGINT, its messages and exit codes for an ABI
-# mismatch, a busy device and a bad command line, and drop reports.
+# mismatch, a busy device and a bad command line, drop reports, and its
+# privileges: the vigil user, no capabilities, no_new_privs, seccomp.
 . "$(dirname "$0")/tap.sh"
 
-VIGILD=/vigil/bin/vigild
-VIGILD_ABI2=/vigil/bin/vigild-abi2
 CHILD=/vigil/bin/vigil_child
+# vigild runs as the vigil user, whom /dev/vigil's group lets in.
+VIGILD="$CHILD as-broker /vigil/bin/vigild"
+VIGILD_ABI2="$CHILD as-broker /vigil/bin/vigild-abi2"
 T=/tmp/vigild_test
+
+# wait_connected: until vigild says it is connected in $T.err.
+wait_connected() {
+	for _ in $(seq 500); do
+		grep -q connected $T.err 2>/dev/null && return 0
+		sleep 0.02
+	done
+	fail "vigild did not connect: $(cat $T.err)"
+}
 
 # start_vigild [ARGS]: run vigild in the background, wait until connected.
 start_vigild() {
 	rm -f $T.out $T.err
 	$VIGILD "$@" >$T.out 2>$T.err &
 	vigild_pid=$!
-	for _ in $(seq 500); do
-		grep -q connected $T.err 2>/dev/null && return 0
-		sleep 0.02
+	wait_connected
+}
+
+# status_of PID FIELD...: the values of those fields in /proc/PID/status.
+status_of() {
+	pid=$1
+	shift
+	for f in "$@"; do
+		awk -v f="$f:" '$1 == f { $1 = ""; print substr($0, 2) }' /proc/$pid/status
 	done
-	fail "vigild did not connect: $(cat $T.err)"
 }
 
 # stop_vigild SIGNAL: stop it, expect exit status 0.
@@ -187,7 +203,55 @@ test_auth_bad_command_line() {
 		fail "unclear message: $(cat $T.err)"
 }
 
-tap_plan 11
+test_device_belongs_to_the_vigil_group() {
+	[ "$(stat -c '%a %u %g' /dev/vigil)" = "660 0 990" ] ||
+		fail "/dev/vigil is $(stat -c '%a %u %g' /dev/vigil), want 660 0 990"
+}
+
+test_runs_unprivileged_and_sandboxed() {
+	start_vigild --auth
+	got=$(status_of "$vigild_pid" Uid Gid Groups CapInh CapPrm CapEff CapAmb NoNewPrivs Seccomp)
+	want="990 990 990 990
+990 990 990 990
+990
+0000000000000000
+0000000000000000
+0000000000000000
+0000000000000000
+1
+2"
+	[ "$got" = "$want" ] || fail "status: $got"
+	# And it works so: an exec is answered.
+	$CHILD exit 0 || fail "an exec was not allowed"
+	stop_vigild TERM
+	grep -q '[1-9][0-9]* verdicts applied, 0 too late' $T.err ||
+		fail "no verdicts: $(cat $T.err)"
+}
+
+test_root_is_refused_unless_allowed() {
+	rc=0
+	/vigil/bin/vigild >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 4 ] || fail "as root: exit status $rc, expected 4"
+	grep -q 'refusing to run as root: run vigild as the vigil user' $T.err ||
+		fail "unclear message: $(cat $T.err)"
+	rm -f $T.err
+	/vigil/bin/vigild --allow-root >$T.out 2>$T.err &
+	vigild_pid=$!
+	wait_connected
+	grep -q 'warning: running as root (--allow-root)' $T.err ||
+		fail "no warning: $(cat $T.err)"
+	got=$(status_of "$vigild_pid" CapPrm CapEff CapBnd CapAmb NoNewPrivs Seccomp)
+	want="0000000000000000
+0000000000000000
+0000000000000000
+0000000000000000
+1
+2"
+	[ "$got" = "$want" ] || fail "status as root: $got"
+	stop_vigild TERM
+}
+
+tap_plan 14
 run_test test_json_lines_for_a_command
 run_test test_stops_cleanly_on_sigint
 run_test test_text_format
@@ -199,4 +263,7 @@ run_test test_auth_denies_exec_under_prefix
 run_test test_auth_denies_open_under_prefix
 run_test test_auth_stats_on_sigusr1
 run_test test_auth_bad_command_line
+run_test test_device_belongs_to_the_vigil_group
+run_test test_runs_unprivileged_and_sandboxed
+run_test test_root_is_refused_unless_allowed
 tap_done

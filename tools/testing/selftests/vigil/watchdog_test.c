@@ -85,17 +85,9 @@ static pid_t start_vigild(const char *arg1, const char *arg2)
 
 	/* Not the last one's words: "connected" must be this one's. */
 	unlink(VIGILD_ERR);
-	pid = fork();
-
-	if (pid == 0) {
-		int out = open(VIGILD_OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int err = open(VIGILD_ERR, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(out, 1);
-		dup2(err, 2);
-		execl(VT_VIGILD, "vigild", arg1, arg2, (char *)NULL);
-		_exit(127);
-	}
+	pid = vt_spawn_vigild(VIGILD_OUT, VIGILD_ERR,
+			      (char *const[]){ "vigild", (char *)arg1,
+					       (char *)arg2, NULL });
 	for (i = 0; i < 1000; i++) {
 		if (file_contains(VIGILD_ERR, "connected"))
 			return pid;
