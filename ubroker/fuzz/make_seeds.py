@@ -79,3 +79,13 @@ write("fuzz_frame", "session", HELLO + SUBSCRIBE + RESPOND + MUTE + frame(5, b""
 write("fuzz_frame", "welcome", frame(32, struct.pack("<IIQII", 1, 250, 1 << 20, 1, 2)) +
       frame(33, struct.pack("<iI", -22, 0)) +
       frame(35, struct.pack("<II", 1, 1) + b"slow".ljust(32, b"\0")))
+
+
+# A client's ring (ubroker/common/client_ring.h), as fuzz_client_ring
+# takes it: producer and start positions, then the data area.
+def cring_entry(rec):
+    return struct.pack("<II", len(rec), 0) + pad8(rec)
+
+
+RING = cring_entry(RECORDS["exec"]) + cring_entry(RECORDS["fork"])
+write("fuzz_client_ring", "two_records", struct.pack("<QQ", len(RING), 0) + RING)
