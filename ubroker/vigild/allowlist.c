@@ -4,27 +4,50 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "allowlist.h"
 #include "conf.h"
 
-int allowlist_resolve_nss(int group, const char *name, uint32_t *id)
+/* The id of @name in a passwd (@group 0) or group file. */
+static int lookup_file(int group, const char *name, uint32_t *id)
 {
-	if (group) {
-		struct group *gr = getgrnam(name);
+	FILE *f = fopen(group ? "/etc/group" : "/etc/passwd", "re");
+	int err = -ENOENT;
 
-		if (!gr)
-			return -ENOENT;
-		*id = gr->gr_gid;
-	} else {
-		struct passwd *pw = getpwnam(name);
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (group) {
+			struct group *gr = fgetgrent(f);
 
-		if (!pw)
-			return -ENOENT;
-		*id = pw->pw_uid;
+			if (!gr)
+				break;
+			if (!strcmp(gr->gr_name, name)) {
+				*id = gr->gr_gid;
+				err = 0;
+				break;
+			}
+		} else {
+			struct passwd *pw = fgetpwent(f);
+
+			if (!pw)
+				break;
+			if (!strcmp(pw->pw_name, name)) {
+				*id = pw->pw_uid;
+				err = 0;
+				break;
+			}
+		}
 	}
-	return 0;
+	fclose(f);
+	return err;
+}
+
+int allowlist_resolve_files(int group, const char *name, uint32_t *id)
+{
+	return lookup_file(group, name, id);
 }
 
 /* A name as useradd accepts it: letters, digits, "_", "-", "." ("$" last). */

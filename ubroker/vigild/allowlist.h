@@ -8,7 +8,8 @@
  *
  * A client's peer credentials (SO_PEERCRED, SO_PEERGROUPS) are checked
  * against it when it connects.  root is always allowed: it could take
- * over the broker anyway.  Names are resolved when the file is read.
+ * over the broker anyway.  Names are resolved when the file is read, from
+ * /etc/passwd and /etc/group.
  */
 #ifndef VIGILD_ALLOWLIST_H
 #define VIGILD_ALLOWLIST_H
@@ -28,11 +29,15 @@ struct allowlist {
 
 /*
  * Resolve a user (@group false) or group name to its id: 0 and *@id set,
- * or -ENOENT.  vigild passes allowlist_resolve_nss, the tests their own.
+ * or -ENOENT.  vigild passes allowlist_resolve_files, the tests their own.
  */
 typedef int (*allowlist_resolver)(int group, const char *name, uint32_t *id);
 
-int allowlist_resolve_nss(int group, const char *name, uint32_t *id);
+/*
+ * Names from /etc/passwd and /etc/group themselves (fgetpwent), not NSS:
+ * the broker admits local accounts only, and a static build can read them.
+ */
+int allowlist_resolve_files(int group, const char *name, uint32_t *id);
 
 /*
  * Parse an allowlist file's @len bytes at @text.  Return: 0 with @out

@@ -17,6 +17,10 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "allowlist.h"
+#include "clients.h"
+#include "conf.h"
+#include "config.h"
 #include "control.h"
 #include "event.h"
 #include "format.h"
@@ -42,6 +46,10 @@ struct vigild {
 	enum vigild_format format;
 	struct vigil_shim shim;
 	int allow_root;
+	const char *socket_path;	/* --socket: serve clients there */
+	const char *config_path;	/* --config */
+	struct vigild_config cfg;
+	struct vigild_clients *clients;
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t reported_drops;	/* drops already reported */
@@ -73,15 +81,17 @@ static void usage(FILE *out, const char *prog)
 		"    --watch PATH       watch PATH's filesystem for opens\n"
 		"    --cache            let the kernel cache these verdicts\n"
 		"  --allow-root         run even as root (capabilities are dropped)\n"
+		"  --socket PATH        serve vendor clients on the unix socket PATH\n"
+		"  --config FILE        the configuration (default %s)\n"
 		"  -h, --help           show this help\n"
 		"  -V, --version        show the version and the ABI spoken\n"
 		"Each of --deny-exec, --deny-open and --watch may be repeated.\n",
-		prog);
+		prog, VIGILD_CONFIG_PATH);
 }
 
 enum {
 	OPT_AUTH = 256, OPT_DENY_EXEC, OPT_DENY_OPEN, OPT_WATCH, OPT_CACHE,
-	OPT_ALLOW_ROOT,
+	OPT_ALLOW_ROOT, OPT_SOCKET, OPT_CONFIG,
 };
 
 static int add_prefix(const char **list, unsigned int *nr, const char *arg,
@@ -129,6 +139,12 @@ static int parse_option(struct vigild *d, int c, const char *prog)
 	case OPT_ALLOW_ROOT:
 		d->allow_root = 1;
 		return 0;
+	case OPT_SOCKET:
+		d->socket_path = optarg;
+		return 0;
+	case OPT_CONFIG:
+		d->config_path = optarg;
+		return 0;
 	case 'h':
 		usage(stdout, prog);
 		exit(EXIT_SUCCESS);
@@ -155,6 +171,8 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 		{ "watch", required_argument, NULL, OPT_WATCH },
 		{ "cache", no_argument, NULL, OPT_CACHE },
 		{ "allow-root", no_argument, NULL, OPT_ALLOW_ROOT },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -171,8 +189,9 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 		usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
-	if (!d->auth && (d->rules.nr_deny_exec || d->nr_watch || d->cache)) {
-		fprintf(stderr, "vigild: --deny-exec, --deny-open, --watch and --cache need --auth\n");
+	if (!d->auth && (d->rules.nr_deny_exec || d->rules.nr_deny_open || d->cache ||
+			 (d->nr_watch && !d->socket_path))) {
+		fprintf(stderr, "vigild: --deny-exec, --deny-open, --watch and --cache need --auth (--watch: or --socket)\n");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -195,23 +214,56 @@ static void flush_verdicts(struct vigild *d)
 	d->nr_batch = 0;
 }
 
-static const char *answer(struct vigild *d, const struct vigil_event_view *v)
+/* Queue a verdict for the shim; sent at the end of the batch. */
+static void queue_verdict(struct vigild *d, uint64_t id, uint32_t verdict,
+			  uint32_t flags)
 {
-	const struct vigil_auth *auth = vigil_event_auth(v);
 	struct vigil_verdict *out;
-	uint32_t verdict;
 
-	if (!auth || !d->auth)
-		return NULL;
-	verdict = vigild_rules_verdict(&d->rules, v);
 	if (d->nr_batch == VIGIL_VERDICT_BATCH_MAX)
 		flush_verdicts(d);
 	out = &d->batch[d->nr_batch++];
 	memset(out, 0, sizeof(*out));
-	out->id = auth->id;
+	out->id = id;
 	out->verdict = verdict;
-	out->flags = d->cache ? VIGIL_VERDICT_F_CACHE : 0;
+	out->flags = flags;
+}
+
+/*
+ * Decide an AUTH event, or leave it to the clients: vigild's own rules
+ * first (a deny is final), then the clients subscribed, then the policy
+ * for an event nobody was asked about.  The verdict printed, or NULL if
+ * the clients will decide.
+ */
+static const char *answer(struct vigild *d, const struct vigil_event_view *v,
+			  const void *rec, uint32_t len)
+{
+	const struct vigil_auth *auth = vigil_event_auth(v);
+	uint32_t verdict = d->cfg.missing_verdict;
+	int rules_deny = 0, asked;
+
+	if (d->auth) {
+		verdict = vigild_rules_verdict(&d->rules, v);
+		rules_deny = auth && verdict == VIGIL_VERDICT_DENY;
+	}
+	asked = d->clients ?
+		vigild_clients_record(d->clients, rec, len, v, !rules_deny) : 0;
+	if (!auth)
+		return NULL;
+	if (asked)
+		return NULL;
+	if (!d->auth && !d->clients)
+		return NULL;
+	queue_verdict(d, auth->id, verdict,
+		      d->auth && d->cache ? VIGIL_VERDICT_F_CACHE : 0);
 	return verdict == VIGIL_VERDICT_DENY ? "deny" : "allow";
+}
+
+/* The clients decided an event. */
+static void on_client_verdict(void *ctx, uint64_t id, uint32_t verdict,
+			      uint32_t flags)
+{
+	queue_verdict(ctx, id, verdict, flags);
 }
 
 /* The watchdog tripped or was re-armed: say so where people look. */
@@ -244,7 +296,7 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 	}
 	if (view.type == VIGIL_EVENT_WATCHDOG)
 		on_watchdog(&view);
-	verdict = answer(d, &view);
+	verdict = answer(d, &view, rec, len);
 	vigild_print_event(stdout, d->format, &view, verdict);
 	d->delivered++;
 	return 0;
@@ -282,6 +334,8 @@ static int drain(struct vigild *d)
 	long n = vigil_ring_consume(&d->shim.ring, on_record, d);
 
 	flush_verdicts(d);
+	if (d->clients)
+		vigild_clients_wake(d->clients);
 	if (n < 0) {
 		fprintf(stderr, "vigild: the ring is corrupt: %s\n", strerror(-n));
 		return -1;
@@ -321,21 +375,29 @@ static int on_signal(struct vigild *d, int sigfd)
 	return 0;
 }
 
+#define MAX_POLLFDS	(2 + 1 + 256)
+
 /* Serve events until SIGINT or SIGTERM; 0 on a clean stop. */
 static int serve(struct vigild *d, int sigfd)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[MAX_POLLFDS] = {
 		{ .fd = d->shim.fd, .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
 	};
 
 	for (;;) {
+		int n;
+
 		if (drain(d))
 			return -1;
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+		n = vigild_clients_pollfds(d->clients, pfd + 2, MAX_POLLFDS - 2);
+		if (poll(pfd, (nfds_t)n + 2, vigild_clients_timeout_ms(d->clients)) < 0 &&
+		    errno != EINTR) {
 			perror("vigild: poll");
 			return -1;
 		}
+		vigild_clients_poll(d->clients, pfd + 2, n);
+		flush_verdicts(d);
 		if ((pfd[1].revents & POLLIN) && on_signal(d, sigfd))
 			return drain(d);	/* last records, then stop */
 		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
@@ -345,20 +407,38 @@ static int serve(struct vigild *d, int sigfd)
 	}
 }
 
-/* Subscribe to AUTH events and watch the filesystems asked for. */
-static int setup_auth(struct vigild *d)
+/*
+ * Subscribe to what vigild prints, what its rules answer, and what its
+ * clients asked for.
+ */
+static int subscribe_all(struct vigild *d)
 {
 	uint64_t events = VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
 			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
-			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT) |
-			  VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC);
+			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT);
+	int err;
+
+	if (d->auth)
+		events |= VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) |
+			  (d->nr_watch ? VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN) : 0);
+	events |= vigild_clients_events(d->clients);
+	err = vigil_shim_subscribe(&d->shim, events);
+	if (err)
+		fprintf(stderr, "vigild: cannot subscribe: %s\n", strerror(-err));
+	return err;
+}
+
+static void on_clients_changed(void *ctx)
+{
+	subscribe_all(ctx);
+}
+
+/* Watch the filesystems asked for, and subscribe. */
+static int setup_auth(struct vigild *d)
+{
 	unsigned int i;
 	int err;
 
-	if (!d->auth)
-		return 0;
-	if (d->nr_watch)
-		events |= VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN);
 	for (i = 0; i < d->nr_watch; i++) {
 		err = vigil_shim_watch(&d->shim, d->watch[i], 0);
 		if (err && err != -EEXIST) {
@@ -367,10 +447,85 @@ static int setup_auth(struct vigild *d)
 			return -1;
 		}
 	}
-	err = vigil_shim_subscribe(&d->shim, events);
-	if (err) {
-		fprintf(stderr, "vigild: cannot subscribe: %s\n", strerror(-err));
-		return -1;
+	if (!d->auth)
+		return 0;
+	return subscribe_all(d) ? -1 : 0;
+}
+
+/* Read a small file whole into @buf; its length, or -errno. */
+static ssize_t read_small_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len, f);
+	if (ferror(f) || (n == len && fgetc(f) != EOF)) {
+		fclose(f);
+		return -EFBIG;
+	}
+	fclose(f);
+	return (ssize_t)n;
+}
+
+/*
+ * The configuration (defaults if no --config and no default file) and,
+ * for --socket, the allowlist.  0, or an exit status.
+ */
+static int load_config(struct vigild *d, struct allowlist *allow)
+{
+	static char text[CONF_FILE_MAX + 1];
+	const char *path = d->config_path ? d->config_path : VIGILD_CONFIG_PATH;
+	char err[256];
+	ssize_t n;
+
+	vigild_config_defaults(&d->cfg);
+	n = read_small_file(path, text, sizeof(text));
+	if (n == -ENOENT && !d->config_path)
+		n = 0;		/* no file: the defaults */
+	if (n < 0) {
+		fprintf(stderr, "vigild: cannot read %s: %s\n", path, strerror((int)-n));
+		return EXIT_FAILURE;
+	}
+	if (vigild_config_parse(text, (size_t)n, &d->cfg, err, sizeof(err))) {
+		fprintf(stderr, "vigild: %s: %s\n", path, err);
+		return EXIT_USAGE;
+	}
+	if (!d->socket_path)
+		return 0;
+	n = read_small_file(d->cfg.allowlist, text, sizeof(text));
+	if (n < 0) {
+		fprintf(stderr, "vigild: cannot read the allowlist %s: %s\n",
+			d->cfg.allowlist, strerror((int)-n));
+		return EXIT_FAILURE;
+	}
+	if (allowlist_parse(text, (size_t)n, allowlist_resolve_files, allow, err,
+			    sizeof(err))) {
+		fprintf(stderr, "vigild: %s: %s\n", d->cfg.allowlist, err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Listen for clients, if asked.  0, or an exit status. */
+static int start_clients(struct vigild *d, const struct allowlist *allow)
+{
+	const struct vigild_clients_ops ops = {
+		.verdict = on_client_verdict,
+		.resubscribe = on_clients_changed,
+		.ctx = d,
+	};
+	char err[256];
+
+	if (!d->socket_path)
+		return 0;
+	d->clients = vigild_clients_new(d->socket_path, &d->cfg, allow,
+					d->shim.hs.abi_major, d->shim.hs.abi_minor,
+					&ops, err, sizeof(err));
+	if (!d->clients) {
+		fprintf(stderr, "vigild: %s\n", err);
+		return EXIT_FAILURE;
 	}
 	return 0;
 }
@@ -420,7 +575,7 @@ static void buffer_stdout(void)
 }
 
 /* Open the shim, subscribe, then confine ourselves.  0 or an exit status. */
-static int start(struct vigild *d)
+static int start(struct vigild *d, const struct allowlist *allow)
 {
 	char msg[256];
 	int err;
@@ -433,26 +588,35 @@ static int start(struct vigild *d)
 	}
 	if (setup_auth(d))
 		goto err_close;
+	err = start_clients(d, allow);
+	if (err)
+		goto err_status;
 	buffer_stdout();
 	if (vigild_sandbox(msg, sizeof(msg))) {
 		fprintf(stderr, "vigild: %s\n", msg);
 		goto err_close;
 	}
 	fprintf(stderr, "vigild: connected to %s: ABI %u.%u, ring %" PRIu64
-		" KiB%s, watchdog %s\n", d->device, d->shim.hs.abi_major,
+		" KiB%s%s%s, watchdog %s\n", d->device, d->shim.hs.abi_major,
 		d->shim.hs.abi_minor, (uint64_t)d->shim.hs.ring_data_size >> 10,
 		d->auth ? ", answering permission events" : "",
-		watchdog_state(d));
+		d->clients ? ", serving clients on " : "",
+		d->clients ? d->socket_path : "", watchdog_state(d));
 	return 0;
 
 err_close:
+	err = EXIT_FAILURE;
+err_status:
+	vigild_clients_free(d->clients);
+	d->clients = NULL;
 	vigil_shim_close(&d->shim);
-	return EXIT_FAILURE;
+	return err;
 }
 
 int main(int argc, char **argv)
 {
 	static struct vigild d = { .device = "/dev/vigil" };
+	static struct allowlist allow;
 	char msg[256];
 	int sigfd, err;
 
@@ -464,12 +628,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vigild: %s\n", msg);
 	if (err)
 		return EXIT_ROOT;
+	err = load_config(&d, &allow);
+	if (err)
+		return err;
 	sigfd = open_signals();
 	if (sigfd < 0) {
 		perror("vigild: signals");
 		return EXIT_FAILURE;
 	}
-	err = start(&d);
+	err = start(&d, &allow);
 	if (err) {
 		close(sigfd);
 		return err;
@@ -478,6 +645,7 @@ int main(int argc, char **argv)
 	report_auth_stats(&d);
 	fflush(stdout);
 	summary(&d);
+	vigild_clients_free(d.clients);
 	vigil_shim_close(&d.shim);
 	close(sigfd);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;

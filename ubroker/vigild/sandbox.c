@@ -65,7 +65,7 @@ static int drop_capabilities(char *err, size_t errlen)
 	return ret;
 }
 
-/* What the event loop calls, and nothing that opens, execs or connects. */
+/* What the event loop calls, and nothing that opens a path, execs or connects. */
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(close),
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
@@ -75,6 +75,10 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill),
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	/* Clients: on the socket opened before, each a sealed memfd ring. */
+	SCMP_SYS(accept4), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(sendmsg), SCMP_SYS(getsockopt), SCMP_SYS(memfd_create),
+	SCMP_SYS(ftruncate), SCMP_SYS(fcntl), SCMP_SYS(eventfd2),
 };
 
 static int add_rules(scmp_filter_ctx ctx)

@@ -251,7 +251,31 @@ test_root_is_refused_unless_allowed() {
 	stop_vigild TERM
 }
 
-tap_plan 14
+test_bad_configuration_is_refused() {
+	echo "client_deadline_ms = 5" >$T.conf
+	rc=0
+	$VIGILD --socket $T.sock --config $T.conf >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "bad value: exit status $rc, expected 2"
+	grep -q "$T.conf: line 1: client_deadline_ms: \"5\" is not 10 to 29000" $T.err ||
+		fail "unclear message: $(cat $T.err)"
+	rc=0
+	$VIGILD --socket $T.sock --config /nonexistent.conf >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 1 ] || fail "missing file: exit status $rc, expected 1"
+	grep -q "cannot read /nonexistent.conf: No such file" $T.err ||
+		fail "unclear message: $(cat $T.err)"
+	printf 'allowlist = %s\n' $T.allow >$T.conf
+	echo "uid 5" >$T.allow
+	rc=0
+	$VIGILD --socket $T.sock --config $T.conf >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "bad allowlist: exit status $rc, expected 2"
+	grep -q "$T.allow: line 1: \"uid\" is not user or group" $T.err ||
+		fail "unclear message: $(cat $T.err)"
+	# Nothing was left behind: the device is free.
+	start_vigild
+	stop_vigild TERM
+}
+
+tap_plan 15
 run_test test_json_lines_for_a_command
 run_test test_stops_cleanly_on_sigint
 run_test test_text_format
@@ -266,4 +290,5 @@ run_test test_auth_bad_command_line
 run_test test_device_belongs_to_the_vigil_group
 run_test test_runs_unprivileged_and_sandboxed
 run_test test_root_is_refused_unless_allowed
+run_test test_bad_configuration_is_refused
 tap_done
