@@ -10,7 +10,9 @@
  *     until it is cut off; the others are told and go on;
  *   - a client killed in the middle of an AUTH event costs nothing more;
  *   - bad frames: a broken header ends the connection, a bad message gets
- *     its error; a uid not on the allowlist is refused.
+ *     its error; a uid not on the allowlist is refused;
+ *   - a client that never reads its ring is cut off, and the broker's
+ *     memory does not grow.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -271,6 +273,24 @@ static int file_has(const char *path, const char *needle)
 	return strstr(buf, needle) != NULL;
 }
 
+/* A process's resident memory, in kB, or -1. */
+static long rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 /* Show what vigild said, for a test that failed. */
 static void dump_file(struct __test_metadata *_metadata, const char *path)
 {
@@ -299,6 +319,8 @@ FIXTURE_SETUP(broker)
 	memset(self, 0, sizeof(*self));
 	ASSERT_EQ(0, vt_write_file(CONF, "client_deadline_ms = 150\n"
 				   "cut_off_misses = 3\n"
+				   "client_ring_size = 65536\n"
+				   "stall_ms = 300\n"
 				   "allowlist = " ALLOW "\n", 0644));
 	/* vigild itself (990) and root, who is always allowed. */
 	ASSERT_EQ(0, vt_write_file(ALLOW, "user vigil\n", 0644));
@@ -468,6 +490,29 @@ TEST_F(broker, a_uid_not_on_the_allowlist_is_refused)
 	status = vt_reap(pid);
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_TRUE(file_has(ERR, "refused a client: uid 1234 is not on the allowlist"));
+}
+
+/* A client that never reads its ring is cut off; the broker stays small. */
+TEST_F(broker, a_client_that_never_reads_is_cut_off)
+{
+	char *const argv[] = { "vigil_child", "exit", "0", NULL };
+	struct client c;
+	long before, after;
+	int i;
+
+	ASSERT_EQ(0, client_open(&c, "deaf"));
+	ASSERT_EQ(0, subscribe(&c, VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
+			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
+			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT)));
+	before = rss_kb(self->vigild);
+	for (i = 0; i < 3000 && !file_has(ERR, "(deaf) cut off"); i++)
+		vt_reap(vt_spawn(VT_CHILD, argv));
+	after = rss_kb(self->vigild);
+	TH_LOG("cut off after %d execs; vigild's RSS %ld kB before, %ld kB after",
+	       i, before, after);
+	EXPECT_TRUE(file_has(ERR, "(deaf) cut off: it stopped reading"));
+	EXPECT_LT(after - before, 1024);
+	client_close(&c);
 }
 
 TEST_HARNESS_MAIN
