@@ -257,22 +257,6 @@ static int timed_exec(uint64_t *ms)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static int file_has(const char *path, const char *needle)
-{
-	char buf[8192];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
-}
-
 /* A process's resident memory, in kB, or -1. */
 static long rss_kb(pid_t pid)
 {
@@ -329,9 +313,9 @@ FIXTURE_SETUP(broker)
 	unlink(ERR);
 	self->vigild = vt_spawn_vigild(OUT, ERR, argv);
 	ASSERT_LT(0, self->vigild);
-	for (i = 0; i < 500 && !file_has(ERR, "serving clients"); i++)
+	for (i = 0; i < 500 && !vt_file_contains(ERR, "serving clients"); i++)
 		usleep(10000);
-	ASSERT_TRUE(file_has(ERR, "serving clients")) TH_LOG("vigild did not start");
+	ASSERT_TRUE(vt_file_contains(ERR, "serving clients")) TH_LOG("vigild did not start");
 }
 
 FIXTURE_TEARDOWN(broker)
@@ -409,9 +393,9 @@ TEST_F(broker, a_client_that_never_answers_is_cut_off)
 		EXPECT_LT(ms, 1000);	/* never the shim's deadline */
 	}
 	/* Three misses in a row: cut off, and the others told. */
-	for (i = 0; i < 200 && !file_has(ERR, "(silent) cut off"); i++)
+	for (i = 0; i < 200 && !vt_file_contains(ERR, "(silent) cut off"); i++)
 		usleep(10000);
-	EXPECT_TRUE(file_has(ERR, "(silent) cut off: it missed its deadline"));
+	EXPECT_TRUE(vt_file_contains(ERR, "(silent) cut off: it missed its deadline"));
 	EXPECT_EQ(0, timed_exec(&ms));
 	TH_LOG("exec after the cut-off: %llu ms", (unsigned long long)ms);
 	EXPECT_LT(ms, DEADLINE_MS);
@@ -449,7 +433,7 @@ TEST_F(broker, a_broken_header_ends_the_connection)
 	/* The cut-off notice, then the end. */
 	while (recv(c.fd, &byte, 1, 0) == 1)
 		;
-	EXPECT_TRUE(file_has(ERR, "(broken) cut off: it broke the protocol"));
+	EXPECT_TRUE(vt_file_contains(ERR, "(broken) cut off: it broke the protocol"));
 	client_close(&c);
 	/* Others are served as before. */
 	ASSERT_EQ(0, client_open(&c, "after"));
@@ -489,7 +473,7 @@ TEST_F(broker, a_uid_not_on_the_allowlist_is_refused)
 	}
 	status = vt_reap(pid);
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	EXPECT_TRUE(file_has(ERR, "refused a client: uid 1234 is not on the allowlist"));
+	EXPECT_TRUE(vt_file_contains(ERR, "refused a client: uid 1234 is not on the allowlist"));
 }
 
 /* A client that never reads its ring is cut off; the broker stays small. */
@@ -505,12 +489,12 @@ TEST_F(broker, a_client_that_never_reads_is_cut_off)
 			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
 			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT)));
 	before = rss_kb(self->vigild);
-	for (i = 0; i < 3000 && !file_has(ERR, "(deaf) cut off"); i++)
+	for (i = 0; i < 3000 && !vt_file_contains(ERR, "(deaf) cut off"); i++)
 		vt_reap(vt_spawn(VT_CHILD, argv));
 	after = rss_kb(self->vigild);
 	TH_LOG("cut off after %d execs; vigild's RSS %ld kB before, %ld kB after",
 	       i, before, after);
-	EXPECT_TRUE(file_has(ERR, "(deaf) cut off: it stopped reading"));
+	EXPECT_TRUE(vt_file_contains(ERR, "(deaf) cut off: it stopped reading"));
 	EXPECT_LT(after - before, 1024);
 	client_close(&c);
 }

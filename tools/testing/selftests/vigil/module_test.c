@@ -29,29 +29,13 @@ static int ensure_loaded(void)
 	return err == -EEXIST ? 0 : err;
 }
 
-static int file_contains(const char *path, const char *needle)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return 0;
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
-}
-
 /* Wait up to 10 s for @needle to appear in @path. */
 static int wait_contains(const char *path, const char *needle)
 {
 	int i;
 
 	for (i = 0; i < 1000; i++) {
-		if (file_contains(path, needle))
+		if (vt_file_contains(path, needle))
 			return 1;
 		usleep(10 * 1000);
 	}

@@ -135,6 +135,8 @@ int vt_param_read(const char *name, char *buf, size_t len);
 /* Files, without running a program: 0 or -errno. */
 int vt_copy(const char *from, const char *to, int mode);
 int vt_write_file(const char *path, const char *text, int mode);
+/* Whether the file @path (its first 64 KiB) holds @needle; 0 if unreadable. */
+int vt_file_contains(const char *path, const char *needle);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t vt_now_ns(void);

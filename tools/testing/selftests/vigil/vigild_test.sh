@@ -270,6 +270,14 @@ test_bad_configuration_is_refused() {
 	[ "$rc" -eq 2 ] || fail "bad allowlist: exit status $rc, expected 2"
 	grep -q "$T.allow: line 1: \"uid\" is not user or group" $T.err ||
 		fail "unclear message: $(cat $T.err)"
+	# A socket that cannot be made: said, and exit status 1.
+	printf 'allowlist = %s\n' $T.allow >$T.conf
+	echo "user vigil" >$T.allow
+	rc=0
+	$VIGILD --socket /nonexistent/dir/vigild.sock --config $T.conf >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 1 ] || fail "bad socket path: exit status $rc, expected 1"
+	grep -q "cannot listen on /nonexistent/dir/vigild.sock: No such file" $T.err ||
+		fail "unclear message: $(cat $T.err)"
 	# Nothing was left behind: the device is free.
 	start_vigild
 	stop_vigild TERM

@@ -61,22 +61,6 @@ static const char *const bad_log[] = {
 	"soft lockup", "rcu_sched self-detected", "hung_task",
 };
 
-static int file_contains(const char *path, const char *needle)
-{
-	static char buf[1 << 16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return 0;
-	buf[n] = '\0';
-	return strstr(buf, needle) != NULL;
-}
-
 /* Start vigild with up to two arguments; return once it is connected. */
 static pid_t start_vigild(const char *arg1, const char *arg2)
 {
@@ -89,7 +73,7 @@ static pid_t start_vigild(const char *arg1, const char *arg2)
 			      (char *const[]){ "vigild", (char *)arg1,
 					       (char *)arg2, NULL });
 	for (i = 0; i < 1000; i++) {
-		if (file_contains(VIGILD_ERR, "connected"))
+		if (vt_file_contains(VIGILD_ERR, "connected"))
 			return pid;
 		usleep(10 * 1000);
 	}
@@ -481,7 +465,7 @@ TEST_F(wd, internal_errors)
 	expect_no_cost(_metadata, self);
 	expect_clean_log(_metadata, self, VIGIL_FAULT_INTERNAL_ERROR, 1);
 	/* Nothing is lost silently: the broker saw each one counted. */
-	EXPECT_TRUE(file_contains(VIGILD_OUT, "\"internal\":3"));
+	EXPECT_TRUE(vt_file_contains(VIGILD_OUT, "\"internal\":3"));
 	expect_rearmed(_metadata, 1);
 	ASSERT_EQ(0, inject("inject_internal_errors", N_FAULTS));
 	expect_trip(_metadata, VIGIL_FAULT_INTERNAL_ERROR, 2);
