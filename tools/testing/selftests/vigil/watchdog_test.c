@@ -43,16 +43,20 @@
 #define WD_MNT		"/tmp/wd_mnt"
 
 /*
- * The latency loop, and how far from the no-shim time it may be: the
- * host's noise under emulation is a few percent, a hook still attached
- * with a broker that answers costs about 5% here, one with a broker that
- * does not answer costs a deadline per exec.  The least of several short
- * rounds keeps a burst of host noise out.
+ * The latency loop, and how far from the no-shim time it may be.  What a
+ * trip must undo is hooks still attached to a broker that does not
+ * answer: a deadline per exec, ten times the loop's time and more.  The
+ * host's noise under emulation comes in bursts of seconds: fresh-clone
+ * runs measured 0.82 to 1.44 with the hooks detached, the same burst
+ * sometimes lasting five looks.  So the bound is 1.5, well under that
+ * cost; the least of several short rounds keeps shorter bursts out.  (A
+ * hook attached to a broker that answers costs about 5%: this loop
+ * cannot tell that from noise here.)
  */
 #define LOOP_EXECS	20
 #define LOOP_OPENS	200
 #define LOOP_ROUNDS	7
-#define MAX_RATIO_X1000	1150
+#define MAX_RATIO_X1000	1500
 #define COST_LOOKS	5
 
 static const char *const bad_log[] = {
@@ -214,7 +218,7 @@ static void expect_trip(struct __test_metadata *_metadata, uint32_t class,
 
 /*
  * Tripped: users' exec and open cost what they cost with no shim.  Under
- * emulation the host's noise comes in bursts of seconds, 20% either way:
+ * emulation the host's noise comes in bursts of seconds, 20-40% either way:
  * a cost that stays over several looks, spaced out, is the shim's.
  */
 static void expect_no_cost(struct __test_metadata *_metadata,
