@@ -17,8 +17,8 @@ make -s -C "$repo/ubroker" unittest >>"$log" 2>&1
 grep -E '^(not )?ok ' "$log"
 passed=$(grep -c '^ok ' "$log")
 failed=$(grep -c '^not ok ' "$log")
-if [ "$build_failed" -ne 0 ] || grep -qE 'error|ERROR: AddressSanitizer|runtime error' "$log"; then
-	grep -E 'error|ERROR|runtime error' "$log" | head -n 20
+if [ "$build_failed" -ne 0 ] || grep -qE 'error:|ERROR: AddressSanitizer|runtime error' "$log"; then
+	grep -E 'error:|ERROR|runtime error' "$log" | head -n 20
 	failed=$((failed + 1))
 fi
 [ -n "$result_file" ] && echo "$passed $failed" >"$result_file"

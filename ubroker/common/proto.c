@@ -138,6 +138,49 @@ static int check_cut_off(const void *payload, size_t len)
 	return 0;
 }
 
+static int check_broker_status(const void *payload, size_t len)
+{
+	const struct vigil_msg_broker_status *m = payload;
+
+	(void)len;
+	return m->clients > m->max_clients ? -EINVAL : 0;
+}
+
+static int check_clients_req(const void *payload, size_t len)
+{
+	const struct vigil_msg_clients_req *m = payload;
+
+	(void)len;
+	return m->reserved ? -EINVAL : 0;
+}
+
+/* A name as in hello, or all NULs: a connection that has not said hello. */
+static int info_valid(const struct vigil_msg_client_info *ci)
+{
+	static const char none[VIGIL_CLIENT_NAME_MAX];
+
+	if (!ci->client_id || (ci->flags & ~VIGIL_CLIENT_INFO_F_READY) ||
+	    ci->st.reserved)
+		return 0;
+	if (!(ci->flags & VIGIL_CLIENT_INFO_F_READY))
+		return !memcmp(ci->name, none, sizeof(none));
+	return name_valid(ci->name);
+}
+
+static int check_clients(const void *payload, size_t len)
+{
+	const struct vigil_msg_clients *m = payload;
+	uint32_t i;
+
+	if (m->count > VIGIL_CLIENTS_PER_REPLY || m->count > m->total ||
+	    len != sizeof(*m) + m->count * sizeof(m->c[0]))
+		return -EINVAL;
+	for (i = 0; i < m->count; i++)
+		if (!info_valid(&m->c[i]))
+			return -EINVAL;
+	return 0;
+}
+
 static const struct vigil_msg_rule vigil_msg_rules[] = {
 	[VIGIL_MSG_HELLO] = { "hello", 1, sizeof(struct vigil_msg_hello), 0,
 			      check_hello },
@@ -149,6 +192,9 @@ static const struct vigil_msg_rule vigil_msg_rules[] = {
 	[VIGIL_MSG_MUTE] = { "mute", 1, sizeof(struct vigil_msg_mute), 1,
 			     check_mute },
 	[VIGIL_MSG_STATS] = { "stats", 1, 0, 0, NULL },
+	[VIGIL_MSG_BROKER_STATUS] = { "broker_status", 1, 0, 0, NULL },
+	[VIGIL_MSG_CLIENTS] = { "clients", 1, sizeof(struct vigil_msg_clients_req),
+				0, check_clients_req },
 	[VIGIL_MSG_WELCOME] = { "welcome", 0, sizeof(struct vigil_msg_welcome),
 				0, check_welcome },
 	[VIGIL_MSG_RESULT] = { "result", 0, sizeof(struct vigil_msg_result), 0,
@@ -158,6 +204,13 @@ static const struct vigil_msg_rule vigil_msg_rules[] = {
 				    check_stats },
 	[VIGIL_MSG_CUT_OFF] = { "cut_off", 0, sizeof(struct vigil_msg_cut_off),
 				0, check_cut_off },
+	[VIGIL_MSG_BROKER_STATUS_REPLY] = { "broker_status_reply", 0,
+					    sizeof(struct vigil_msg_broker_status),
+					    0, check_broker_status },
+	[VIGIL_MSG_CLIENTS_REPLY] = { "clients_reply", 0,
+				      sizeof(struct vigil_msg_clients),
+				      sizeof(struct vigil_msg_client_info),
+				      check_clients },
 };
 
 static const struct vigil_msg_rule *rule_of(uint16_t type)
@@ -218,11 +271,13 @@ int vigil_msg_check(const void *buf, size_t len, struct vigil_msg *msg)
 	if ((size_t)framed != len)
 		return -EBADMSG;
 	memcpy(&hdr, buf, sizeof(hdr));
+	/* Known even for a message refused: its reply repeats the seq. */
+	msg->type = hdr.type;
+	msg->seq = hdr.seq;
+	msg->len = 0;
 	rule = rule_of(hdr.type);
 	if (!rule)
 		return -EOPNOTSUPP;
-	msg->type = hdr.type;
-	msg->seq = hdr.seq;
 	msg->len = len - sizeof(hdr);
 	if (!size_valid(rule, msg->len))
 		return -EBADMSG;

@@ -45,11 +45,16 @@ struct vigil_frame_hdr {
 #define VIGIL_MSG_RESPOND	3	/* struct vigil_msg_respond */
 #define VIGIL_MSG_MUTE		4	/* struct vigil_msg_mute */
 #define VIGIL_MSG_STATS		5	/* no payload */
+/* Administration requests: root only, and no hello needed. */
+#define VIGIL_MSG_BROKER_STATUS	6	/* no payload */
+#define VIGIL_MSG_CLIENTS	7	/* struct vigil_msg_clients_req */
 /* Replies and notices, broker to client. */
 #define VIGIL_MSG_WELCOME	32	/* struct vigil_msg_welcome, + ring fd */
 #define VIGIL_MSG_RESULT	33	/* struct vigil_msg_result */
 #define VIGIL_MSG_STATS_REPLY	34	/* struct vigil_msg_stats */
 #define VIGIL_MSG_CUT_OFF	35	/* struct vigil_msg_cut_off */
+#define VIGIL_MSG_BROKER_STATUS_REPLY 36 /* struct vigil_msg_broker_status */
+#define VIGIL_MSG_CLIENTS_REPLY	37	/* struct vigil_msg_clients */
 
 #define VIGIL_CLIENT_NAME_MAX	32	/* NUL included */
 
@@ -186,6 +191,103 @@ struct vigil_msg_cut_off {
 	char name[VIGIL_CLIENT_NAME_MAX];
 };
 
+/* The shim's drop causes a broker reports (VIGIL_DROP_RING_FULL...). */
+#define VIGIL_STATUS_DROP_CAUSES	4
+
+/**
+ * struct vigil_msg_broker_status - the broker as a whole, for vigilctl
+ * @uptime_ns: since the broker started
+ * @abi_major: the shim's ABI
+ * @abi_minor: likewise
+ * @clients: clients that said hello, connected now
+ * @max_clients: the configured limit
+ * @produced: records the shim produced for the broker's session
+ * @delivered: records the broker read from the shim's ring
+ * @dropped: records the shim could not deliver, per VIGIL_DROP_* cause
+ * @malformed: records the broker could not decode
+ * @window_ns: the span of the rate window below (about 10 s), 0 if none
+ * @window_delivered: records read within the window
+ * @window_dropped: records dropped within the window
+ * @refused: connections refused (allowlist, or too many clients)
+ * @cut_off: clients cut off, per VIGIL_CUT_OFF_* reason (slot 0: unused)
+ * @auth_by_clients: AUTH events the clients decided
+ * @auth_by_rules: AUTH events the broker's own rules decided
+ * @auth_unasked: AUTH events nobody was asked about: missing_verdict
+ * @verdicts_late: verdicts the shim no longer waited for
+ * @auth: the shim's counters of AUTH_EXEC ([0]) and AUTH_OPEN ([1]) for
+ *        the broker's session (VIGIL_IOC_AUTH_STATS); type 0 if unknown
+ */
+struct vigil_msg_broker_status {
+	uint64_t uptime_ns;
+	uint32_t abi_major;
+	uint32_t abi_minor;
+	uint32_t clients;
+	uint32_t max_clients;
+	uint64_t produced;
+	uint64_t delivered;
+	uint64_t dropped[VIGIL_STATUS_DROP_CAUSES];
+	uint64_t malformed;
+	uint64_t window_ns;
+	uint64_t window_delivered;
+	uint64_t window_dropped;
+	uint64_t refused;
+	uint64_t cut_off[4];
+	uint64_t auth_by_clients;
+	uint64_t auth_by_rules;
+	uint64_t auth_unasked;
+	uint64_t verdicts_late;
+	struct vigil_auth_stats auth[2];
+};
+
+/* struct vigil_msg_clients_req - the clients from @offset on; @reserved 0 */
+struct vigil_msg_clients_req {
+	uint32_t offset;
+	uint32_t reserved;
+};
+
+/* vigil_msg_client_info.flags */
+#define VIGIL_CLIENT_INFO_F_READY	(1U << 0)	/* said hello */
+
+/**
+ * struct vigil_msg_client_info - one connection, for vigilctl clients
+ * @client_id: its number
+ * @pid: its process, from SO_PEERCRED when it connected
+ * @uid: its user, likewise
+ * @flags: VIGIL_CLIENT_INFO_F_*
+ * @events: the event types it subscribed to
+ * @age_ns: how long it has been connected
+ * @mutes: its mutes, of every kind
+ * @deadline_ms: its time for a verdict
+ * @name: the name it gave in hello; empty before
+ * @st: its counters, as in stats_reply
+ */
+struct vigil_msg_client_info {
+	uint32_t client_id;
+	uint32_t pid;
+	uint32_t uid;
+	uint32_t flags;
+	uint64_t events;
+	uint64_t age_ns;
+	uint32_t mutes;
+	uint32_t deadline_ms;
+	char name[VIGIL_CLIENT_NAME_MAX];
+	struct vigil_msg_stats st;
+};
+
+#define VIGIL_CLIENTS_PER_REPLY	32
+
+/**
+ * struct vigil_msg_clients - a page of the broker's connections
+ * @total: connections now, but the one asking
+ * @count: entries in this reply, 0 to VIGIL_CLIENTS_PER_REPLY
+ * @c: the connections from the requested offset, by slot
+ */
+struct vigil_msg_clients {
+	uint32_t total;
+	uint32_t count;
+	struct vigil_msg_client_info c[];
+};
+
 #define VIGIL_PAYLOAD_MAX	(VIGIL_FRAME_MAX - sizeof(struct vigil_frame_hdr))
 
 /*
@@ -211,7 +313,9 @@ ssize_t vigil_frame_parse(const void *buf, size_t avail);
 
 /*
  * Check the message in the complete frame @buf (as vigil_frame_parse()
- * measured it, @len bytes) and copy it to @msg.
+ * measured it, @len bytes) and copy it to @msg.  @msg's type and seq
+ * are set for any whole frame, even one whose message is refused, so
+ * that the refusal can repeat its seq.
  * Return: 0; -EOPNOTSUPP for an unknown type; -EBADMSG for a payload of
  * the wrong size for its type; -EINVAL for a field out of its range
  * (each type's rules are in broker-protocol.rst).

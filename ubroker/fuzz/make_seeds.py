@@ -79,6 +79,12 @@ write("fuzz_frame", "session", HELLO + SUBSCRIBE + RESPOND + MUTE + frame(5, b""
 write("fuzz_frame", "welcome", frame(32, struct.pack("<IIQII", 1, 250, 1 << 20, 1, 2)) +
       frame(33, struct.pack("<iI", -22, 0)) +
       frame(35, struct.pack("<II", 1, 1) + b"slow".ljust(32, b"\0")))
+# vigilctl's requests and the broker's replies to them.
+CLIENT_INFO = (struct.pack("<IIIIQQII", 3, 100, 0, 1, 1 << AUTH_EXEC, 5000, 0, 250) +
+               b"guard".ljust(32, b"\0") + struct.pack("<6QII", 1, 0, 1, 1, 0, 0, 0, 0))
+write("fuzz_frame", "admin", frame(6, b"", 6) + frame(7, struct.pack("<II", 0, 0), 7) +
+      frame(36, b"\0" * 8 + struct.pack("<IIII", 1, 2, 1, 16) + b"\0" * (528 - 24), 6) +
+      frame(37, struct.pack("<II", 1, 1) + CLIENT_INFO, 7))
 
 
 # A client's ring (ubroker/common/client_ring.h), as fuzz_client_ring

@@ -92,8 +92,11 @@ static void unknown_types_and_wrong_sizes(void **state)
 
 	(void)state;
 	assert_int_equal(-EOPNOTSUPP, check_built(0, NULL, 0));
-	assert_int_equal(-EOPNOTSUPP, check_built(6, NULL, 0));
+	assert_int_equal(-EOPNOTSUPP, check_built(8, NULL, 0));
 	assert_int_equal(-EOPNOTSUPP, check_built(0xffff, NULL, 0));
+	/* Refused, but its seq is known: the refusal repeats it. */
+	assert_int_equal(0xffff, msg.type);
+	assert_int_equal(7, msg.seq);
 	assert_int_equal(-EBADMSG, check_built(VIGIL_MSG_SUBSCRIBE, &sub, 4));
 	assert_int_equal(-EBADMSG, check_built(VIGIL_MSG_STATS, &sub, 8));
 	assert_int_equal(0, check_built(VIGIL_MSG_STATS, NULL, 0));
@@ -255,12 +258,59 @@ static void broker_messages_are_checked(void **state)
 	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CUT_OFF, &cut, sizeof(cut)));
 }
 
+static void admin_messages_are_checked(void **state)
+{
+	static union {
+		struct vigil_msg_clients r;
+		unsigned char bytes[sizeof(struct vigil_msg_clients) +
+				    (VIGIL_CLIENTS_PER_REPLY + 1) *
+				    sizeof(struct vigil_msg_client_info)];
+	} page;
+	struct vigil_msg_clients_req req = { 0 };
+	struct vigil_msg_broker_status st = { .clients = 3, .max_clients = 3 };
+	size_t one = sizeof(page.r) + sizeof(page.r.c[0]);
+
+	(void)state;
+	assert_int_equal(0, check_built(VIGIL_MSG_BROKER_STATUS, NULL, 0));
+	assert_int_equal(-EBADMSG, check_built(VIGIL_MSG_BROKER_STATUS, &req, 4));
+	assert_int_equal(0, check_built(VIGIL_MSG_CLIENTS, &req, sizeof(req)));
+	req.reserved = 1;
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS, &req, sizeof(req)));
+	assert_int_equal(0, check_built(VIGIL_MSG_BROKER_STATUS_REPLY, &st, sizeof(st)));
+	st.clients = 4;
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_BROKER_STATUS_REPLY, &st, sizeof(st)));
+	/* A page: its count says its size; names as in hello, or none yet. */
+	page.r.total = 2;
+	page.r.count = 1;
+	page.r.c[0].client_id = 5;
+	assert_int_equal(0, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, one));
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, sizeof(page.r)));
+	strcpy(page.r.c[0].name, "x");
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, one));
+	page.r.c[0].flags = VIGIL_CLIENT_INFO_F_READY;
+	assert_int_equal(0, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, one));
+	page.r.c[0].name[0] = '\0';
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, one));
+	strcpy(page.r.c[0].name, "x");
+	page.r.c[0].flags = 2;
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, one));
+	page.r.c[0].flags = VIGIL_CLIENT_INFO_F_READY;
+	page.r.total = 0;
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS_REPLY, &page, one));
+	page.r.total = page.r.count = VIGIL_CLIENTS_PER_REPLY + 1;
+	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_CLIENTS_REPLY, &page,
+					      sizeof(page.r) + page.r.count * sizeof(page.r.c[0])));
+}
+
 static void names_and_directions(void **state)
 {
 	(void)state;
 	assert_string_equal("hello", vigil_msg_name(VIGIL_MSG_HELLO));
 	assert_string_equal("cut_off", vigil_msg_name(VIGIL_MSG_CUT_OFF));
-	assert_null(vigil_msg_name(6));
+	assert_null(vigil_msg_name(8));
+	assert_string_equal("clients_reply", vigil_msg_name(VIGIL_MSG_CLIENTS_REPLY));
+	assert_true(vigil_msg_is_request(VIGIL_MSG_BROKER_STATUS));
+	assert_false(vigil_msg_is_request(VIGIL_MSG_BROKER_STATUS_REPLY));
 	assert_true(vigil_msg_is_request(VIGIL_MSG_RESPOND));
 	assert_false(vigil_msg_is_request(VIGIL_MSG_RESULT));
 	assert_false(vigil_msg_is_request(1000));
@@ -278,6 +328,7 @@ int main(void)
 		cmocka_unit_test(responses_are_checked_whole),
 		cmocka_unit_test(mutes_are_checked),
 		cmocka_unit_test(broker_messages_are_checked),
+		cmocka_unit_test(admin_messages_are_checked),
 		cmocka_unit_test(names_and_directions),
 	};
 

@@ -137,6 +137,39 @@ static void deadlines_come_out_in_order(void **state)
 	deadline_queue_free(&q);
 }
 
+static int odd_key(const struct deadline *d, void *ctx)
+{
+	(void)ctx;
+	return d->key & 1;
+}
+
+/* A full heap of settled deadlines makes room, and stays in order. */
+static void settled_deadlines_are_pruned(void **state)
+{
+	struct deadline_queue q;
+	struct deadline d;
+	uint64_t last = 0;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(0, deadline_queue_init(&q, 64));
+	for (i = 0; i < 64; i++)
+		assert_int_equal(0, deadline_push(&q, MS((i * 37) % 64), i));
+	assert_int_equal(-ENOSPC, deadline_push(&q, MS(1), 100));
+	assert_int_equal(32, deadline_prune(&q, odd_key, NULL));
+	assert_int_equal(0, deadline_prune(&q, odd_key, NULL));
+	assert_int_equal(0, deadline_push(&q, MS(1000), 100));
+	for (i = 0; i < 33; i++) {
+		assert_int_equal(1, deadline_pop_due(&q, MS(2000), &d));
+		assert_int_equal(0, d.key & 1);
+		assert_true(d.when_ns >= last);
+		last = d.when_ns;
+	}
+	assert_int_equal(100, d.key);
+	assert_int_equal(0, deadline_pop_due(&q, MS(2000), &d));
+	deadline_queue_free(&q);
+}
+
 static void only_due_deadlines_pop(void **state)
 {
 	struct deadline_queue q;
@@ -166,6 +199,7 @@ int main(void)
 		cmocka_unit_test(client_deadlines_stay_before_the_kernels),
 		cmocka_unit_test(deadlines_come_out_in_order),
 		cmocka_unit_test(only_due_deadlines_pop),
+		cmocka_unit_test(settled_deadlines_are_pruned),
 	};
 
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);

@@ -6,7 +6,11 @@
  * client subscribed to its type; AUTH events waiting for every client
  * asked, up to each one's deadline; clients cut off when they miss too
  * many deadlines, stop reading, or break the protocol.  No client can
- * slow another, or the broker, by more than its own deadline.
+ * slow another, or the broker, by more than its own deadline.  root may
+ * also ask for the broker's status and its list of clients (vigilctl).
+ *
+ * clients.c holds the connections and their requests; fanout.c the
+ * records handed out and the AUTH events waiting for answers.
  */
 #ifndef VIGILD_CLIENTS_H
 #define VIGILD_CLIENTS_H
@@ -18,8 +22,15 @@
 #include "config.h"
 #include "deadline.h"
 #include "event.h"
+#include "proto.h"
 
 struct vigild_clients;
+
+/*
+ * Connections root may make past max_clients, so that vigilctl can see a
+ * broker whose clients took every slot.
+ */
+#define VIGILD_ADMIN_SLOTS	2
 
 /* What the clients need from the rest of vigild. */
 struct vigild_clients_ops {
@@ -27,6 +38,12 @@ struct vigild_clients_ops {
 	void (*verdict)(void *ctx, uint64_t id, uint32_t verdict, uint32_t flags);
 	/* The union of the clients' subscriptions changed. */
 	void (*resubscribe)(void *ctx);
+	/*
+	 * vigilctl asked for the broker's status: fill in what the rest of
+	 * vigild knows (the shim's counters, its own); the clients' part is
+	 * filled in after.
+	 */
+	void (*status)(void *ctx, struct vigil_msg_broker_status *st);
 	void *ctx;
 };
 
@@ -45,6 +62,9 @@ void vigild_clients_free(struct vigild_clients *cl);
 
 /* The event types some client subscribed to. */
 uint64_t vigild_clients_events(const struct vigild_clients *cl);
+
+/* Pollfds needed at most: the socket and every slot. */
+int vigild_clients_max_pollfds(const struct vigild_config *cfg);
 
 /* Fill up to @max pollfds (the socket and each client); the count. */
 int vigild_clients_pollfds(const struct vigild_clients *cl, struct pollfd *pfd,

@@ -81,7 +81,7 @@ static const struct config_key config_keys[] = {
 	U32_KEY(client_deadline_ms, 10, 29000),
 	U32_KEY(cut_off_misses, 1, 1000),
 	U32_KEY(stall_ms, 100, 600000),
-	U32_KEY(max_clients, 1, 256),
+	U32_KEY(max_clients, 1, VIGILD_MAX_CLIENTS),
 	{ "client_ring_size", parse_ring_size, 0, 65536, 64 << 20 },
 	{ "missing_verdict", parse_verdict, 0, 0, 0 },
 	{ "allowlist", parse_path, 0, 0, 0 },

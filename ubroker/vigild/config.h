@@ -13,6 +13,7 @@
 
 #define VIGILD_CONFIG_PATH	"/etc/vigil/vigild.conf"
 #define VIGILD_PATH_MAX		256
+#define VIGILD_MAX_CLIENTS	256	/* the most max_clients may be */
 
 struct vigild_config {
 	uint32_t client_deadline_ms;	/* a client's time for a verdict */

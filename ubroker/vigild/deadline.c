@@ -62,6 +62,22 @@ int deadline_push(struct deadline_queue *q, uint64_t when_ns, uint64_t key)
 	return 0;
 }
 
+size_t deadline_prune(struct deadline_queue *q,
+		      int (*stale)(const struct deadline *d, void *ctx), void *ctx)
+{
+	size_t i, kept = 0, removed;
+
+	for (i = 0; i < q->len; i++)
+		if (!stale(&q->heap[i], ctx))
+			q->heap[kept++] = q->heap[i];
+	removed = q->len - kept;
+	q->len = kept;
+	/* Heapify: sift down every parent, from the last one up. */
+	for (i = kept / 2; i-- > 0;)
+		sift_down(q->heap, kept, i);
+	return removed;
+}
+
 int deadline_pop_due(struct deadline_queue *q, uint64_t now_ns,
 		     struct deadline *d)
 {

@@ -29,6 +29,14 @@ void deadline_queue_free(struct deadline_queue *q);
 /* Add one.  0, or -ENOSPC when @cap are queued. */
 int deadline_push(struct deadline_queue *q, uint64_t when_ns, uint64_t key);
 
+/*
+ * Drop the deadlines @stale says are settled, keeping the heap in order;
+ * the number dropped.  For a full queue: what is settled need not wait
+ * to be popped.
+ */
+size_t deadline_prune(struct deadline_queue *q,
+		      int (*stale)(const struct deadline *d, void *ctx), void *ctx);
+
 /* Take the earliest into *@d if it is due at @now_ns: 1, or 0. */
 int deadline_pop_due(struct deadline_queue *q, uint64_t now_ns,
 		     struct deadline *d);

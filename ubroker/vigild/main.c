@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "allowlist.h"
@@ -24,6 +25,7 @@
 #include "control.h"
 #include "event.h"
 #include "format.h"
+#include "rate.h"
 #include "rules.h"
 #include "sandbox.h"
 #include "shim.h"
@@ -33,7 +35,7 @@
 #define VIGILD_ABI_MAJOR VIGIL_ABI_MAJOR
 #endif
 
-#define VIGILD_VERSION "0.2"
+#define VIGILD_VERSION "0.3"
 
 enum {
 	EXIT_USAGE = 2,		/* bad command line */
@@ -53,6 +55,10 @@ struct vigild {
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t reported_drops;	/* drops already reported */
+	uint64_t started_ns;
+	struct rate rate;		/* for vigilctl status */
+	uint64_t auth_by_rules;		/* AUTH events its rules decided */
+	uint64_t auth_unasked;		/* nobody asked: missing_verdict */
 
 	/* --auth */
 	int auth;
@@ -197,6 +203,14 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 	return 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 /* Send the verdicts queued; count those that came too late. */
 static void flush_verdicts(struct vigild *d)
 {
@@ -254,6 +268,10 @@ static const char *answer(struct vigild *d, const struct vigil_event_view *v,
 		return NULL;
 	if (!d->auth && !d->clients)
 		return NULL;
+	if (d->auth)
+		d->auth_by_rules++;
+	else
+		d->auth_unasked++;
 	queue_verdict(d, auth->id, verdict,
 		      d->auth && d->cache ? VIGIL_VERDICT_F_CACHE : 0);
 	return verdict == VIGIL_VERDICT_DENY ? "deny" : "allow";
@@ -302,7 +320,10 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 	return 0;
 }
 
-/* Print a drops line whenever the shim has dropped more since the last. */
+/*
+ * Print a drops line whenever the shim has dropped more since the last;
+ * note the counters for the rates vigilctl shows.
+ */
 static void report_drops(struct vigild *d)
 {
 	struct vigil_ring_producer snap;
@@ -310,6 +331,7 @@ static void report_drops(struct vigild *d)
 
 	vigil_ring_counters(d->shim.producer, &snap);
 	dropped = vigil_ring_dropped(&snap);
+	rate_sample(&d->rate, now_ns(), d->delivered, dropped);
 	if (dropped == d->reported_drops)
 		return;
 	vigild_print_drops(stdout, d->format, d->delivered, &snap);
@@ -375,7 +397,8 @@ static int on_signal(struct vigild *d, int sigfd)
 	return 0;
 }
 
-#define MAX_POLLFDS	(2 + 1 + 256)
+/* The shim's device, the signals, then the clients' socket and slots. */
+#define MAX_POLLFDS	(2 + 1 + 256 + 2)
 
 /* Serve events until SIGINT or SIGTERM; 0 on a clean stop. */
 static int serve(struct vigild *d, int sigfd)
@@ -385,6 +408,8 @@ static int serve(struct vigild *d, int sigfd)
 		{ .fd = sigfd, .events = POLLIN },
 	};
 
+	_Static_assert(MAX_POLLFDS - 2 >= 1 + VIGILD_MAX_CLIENTS + VIGILD_ADMIN_SLOTS,
+		       "room to poll every client");
 	for (;;) {
 		int n;
 
@@ -431,6 +456,34 @@ static int subscribe_all(struct vigild *d)
 static void on_clients_changed(void *ctx)
 {
 	subscribe_all(ctx);
+}
+
+/* vigilctl status: what the shim and vigild itself know. */
+static void on_status(void *ctx, struct vigil_msg_broker_status *st)
+{
+	static const uint32_t types[2] = { VIGIL_EVENT_AUTH_EXEC, VIGIL_EVENT_AUTH_OPEN };
+	struct vigild *d = ctx;
+	struct vigil_ring_producer snap;
+	uint64_t now = now_ns();
+	unsigned int i;
+
+	vigil_ring_counters(d->shim.producer, &snap);
+	st->uptime_ns = now - d->started_ns;
+	st->abi_major = d->shim.hs.abi_major;
+	st->abi_minor = d->shim.hs.abi_minor;
+	st->produced = snap.produced;
+	st->delivered = d->delivered;
+	for (i = 0; i < VIGIL_STATUS_DROP_CAUSES; i++)
+		st->dropped[i] = snap.dropped[i];
+	st->malformed = d->malformed;
+	rate_window(&d->rate, now, d->delivered, vigil_ring_dropped(&snap),
+		    &st->window_ns, &st->window_delivered, &st->window_dropped);
+	st->auth_by_rules = d->auth_by_rules;
+	st->auth_unasked = d->auth_unasked;
+	st->verdicts_late = d->late;
+	for (i = 0; i < 2; i++)
+		if (vigil_shim_auth_stats(&d->shim, types[i], &st->auth[i]))
+			memset(&st->auth[i], 0, sizeof(st->auth[i]));
 }
 
 /* Watch the filesystems asked for, and subscribe. */
@@ -514,6 +567,7 @@ static int start_clients(struct vigild *d, const struct allowlist *allow)
 	const struct vigild_clients_ops ops = {
 		.verdict = on_client_verdict,
 		.resubscribe = on_clients_changed,
+		.status = on_status,
 		.ctx = d,
 	};
 	char err[256];
@@ -623,6 +677,7 @@ int main(int argc, char **argv)
 	err = parse_args(&d, argc, argv);
 	if (err)
 		return err;
+	d.started_ns = now_ns();
 	err = vigild_check_user(d.allow_root, msg, sizeof(msg));
 	if (msg[0])
 		fprintf(stderr, "vigild: %s\n", msg);

@@ -76,7 +76,7 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
 	/* Clients: on the socket opened before, each a sealed memfd ring. */
-	SCMP_SYS(accept4), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(accept4), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(sendto),
 	SCMP_SYS(sendmsg), SCMP_SYS(getsockopt), SCMP_SYS(memfd_create),
 	SCMP_SYS(ftruncate), SCMP_SYS(fcntl), SCMP_SYS(eventfd2),
 };

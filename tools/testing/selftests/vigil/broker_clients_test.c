@@ -10,7 +10,9 @@
  *     until it is cut off; the others are told and go on;
  *   - a client killed in the middle of an AUTH event costs nothing more;
  *   - bad frames: a broken header ends the connection, a bad message gets
- *     its error; a uid not on the allowlist is refused;
+ *     its error, descriptors passed by a client end it too; a uid not on the allowlist is refused, and told so; a
+ *     connection that never says hello is closed;
+ *   - only root may ask for the broker's status and clients;
  *   - a client that never reads its ring is cut off, and the broker's
  *     memory does not grow.
  */
@@ -29,6 +31,7 @@
 
 #include "kselftest_harness.h"
 #include "client_ring.h"
+#include "frame_io.h"
 #include "proto.h"
 #include "vigil_test.h"
 
@@ -41,6 +44,7 @@
 
 struct client {
 	int fd;
+	struct vigil_frame_reader rd;
 	int evfd;
 	uint32_t id;
 	void *map;
@@ -51,38 +55,15 @@ struct client {
 
 static int send_frame(struct client *c, uint16_t type, const void *p, size_t len)
 {
-	unsigned char buf[VIGIL_FRAME_MAX];
-	ssize_t n = vigil_frame_build(buf, sizeof(buf), type, ++c->seq, p, len);
-
-	return n > 0 && send(c->fd, buf, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
+	return vigil_frame_send(c->fd, type, ++c->seq, p, len, NULL, 0, 2000) ? -1 : 0;
 }
 
 /* The next frame from the broker, whole, into @m; -1 on EOF or error. */
 static int recv_msg(struct client *c, struct vigil_msg *m, int *fds, int nfds)
 {
-	unsigned char buf[VIGIL_FRAME_MAX];
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(struct vigil_frame_hdr) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct vigil_frame_hdr h;
-	ssize_t n = recvmsg(c->fd, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC);
-
-	if (n != (ssize_t)sizeof(h))
+	if (vigil_frame_recv(&c->rd, c->fd, m, 5000))
 		return -1;
-	if (nfds) {
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-		if (!cm || cm->cmsg_type != SCM_RIGHTS)
-			return -1;
-		memcpy(fds, CMSG_DATA(cm), nfds * sizeof(int));
-	}
-	memcpy(&h, buf, sizeof(h));
-	if (h.len > sizeof(h) &&
-	    recv(c->fd, buf + sizeof(h), h.len - sizeof(h), MSG_WAITALL) !=
-	    (ssize_t)(h.len - sizeof(h)))
-		return -1;
-	return vigil_msg_check(buf, h.len, m) ? -1 : 0;
+	return vigil_frame_take_fds(&c->rd, fds, nfds) == nfds ? 0 : -1;
 }
 
 static int connect_socket(void)
@@ -106,6 +87,7 @@ static int client_open(struct client *c, const char *name)
 	int fds[2];
 
 	memset(c, 0, sizeof(*c));
+	vigil_frame_reader_init(&c->rd, 2);
 	strncpy(h.name, name, sizeof(h.name) - 1);
 	c->fd = connect_socket();
 	if (c->fd < 0 || send_frame(c, VIGIL_MSG_HELLO, &h, sizeof(h)) ||
@@ -128,6 +110,7 @@ static void client_close(struct client *c)
 		munmap(c->map, c->map_len);
 	close(c->evfd);
 	close(c->fd);
+	vigil_frame_reader_reset(&c->rd);
 }
 
 /* A request and its result: the result's error, or -EPIPE. */
@@ -257,37 +240,12 @@ static int timed_exec(uint64_t *ms)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* A process's resident memory, in kB, or -1. */
-static long rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* Show what vigild said, for a test that failed. */
 static void dump_file(struct __test_metadata *_metadata, const char *path)
 {
 	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
-	if (fd >= 0)
-		close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	TH_LOG("%s:\n%s", path, buf);
+	TH_LOG("%s:\n%s", path, vt_read_text(path, buf, sizeof(buf)));
 }
 
 FIXTURE(broker) {
@@ -441,11 +399,28 @@ TEST_F(broker, a_broken_header_ends_the_connection)
 	client_close(&c);
 }
 
+/* Descriptors are the broker's to pass: a client that sends one is cut off. */
+TEST_F(broker, a_client_passing_descriptors_is_cut_off)
+{
+	struct client c;
+	int fd = dup(0);
+	char byte;
+
+	ASSERT_EQ(0, client_open(&c, "passer"));
+	ASSERT_EQ(0, vigil_frame_send(c.fd, VIGIL_MSG_STATS, 9, NULL, 0, &fd, 1, 2000));
+	close(fd);
+	while (recv(c.fd, &byte, 1, 0) == 1)
+		;
+	EXPECT_TRUE(vt_file_contains(ERR, "(passer) cut off: it broke the protocol"));
+	client_close(&c);
+}
+
 TEST_F(broker, a_request_before_hello_and_a_half_closed_socket)
 {
 	struct client c = { .fd = connect_socket() };
 	char byte;
 
+	vigil_frame_reader_init(&c.rd, 0);
 	ASSERT_LE(0, c.fd);
 	EXPECT_EQ(-ENOTCONN, subscribe(&c, 0));
 	ASSERT_EQ(0, shutdown(c.fd, SHUT_WR));
@@ -460,20 +435,90 @@ TEST_F(broker, a_uid_not_on_the_allowlist_is_refused)
 	int status;
 
 	if (pid == 0) {
-		struct client c;
-		char byte;
+		static struct vigil_msg m;
+		struct client c = { 0 };
 
 		if (setuid(1234))
 			_exit(2);
+		vigil_frame_reader_init(&c.rd, 0);
 		c.fd = connect_socket();
 		if (c.fd < 0)
 			_exit(3);
-		/* Closed at once, before any hello. */
-		_exit(recv(c.fd, &byte, 1, 0) == 0 ? 0 : 4);
+		/* Told why, before any hello; then closed. */
+		if (recv_msg(&c, &m, NULL, 0) || m.type != VIGIL_MSG_RESULT || m.seq ||
+		    ((const struct vigil_msg_result *)m.payload)->error != -EACCES)
+			_exit(4);
+		_exit(recv_msg(&c, &m, NULL, 0) ? 0 : 5);
 	}
 	status = vt_reap(pid);
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_TRUE(vt_file_contains(ERR, "refused a client: uid 1234 is not on the allowlist"));
+}
+
+/* A connection that says nothing holds a slot for stall_ms only. */
+TEST_F(broker, a_client_that_never_says_hello_is_closed)
+{
+	struct client c = { .fd = connect_socket() };
+	uint64_t t0 = vt_now_ns(), ms;
+	char byte;
+
+	ASSERT_LE(0, c.fd);
+	EXPECT_EQ(0, recv(c.fd, &byte, 1, 0));
+	ms = (vt_now_ns() - t0) / 1000000;
+	TH_LOG("closed after %llu ms without a hello", (unsigned long long)ms);
+	EXPECT_GE(ms, 300 - 20);	/* stall_ms */
+	EXPECT_LT(ms, 3000);
+	EXPECT_TRUE(vt_file_contains(ERR, "closed: no hello within 300 ms"));
+	close(c.fd);
+}
+
+/* The broker's status and clients are root's to ask; vigild's own uid is not root. */
+TEST_F(broker, administration_is_for_root)
+{
+	static struct vigil_msg m;
+	struct vigil_msg_clients_req req = { 0 };
+	struct client admin = { .fd = connect_socket() }, other;
+	const struct vigil_msg_broker_status *st = (const void *)m.payload;
+	const struct vigil_msg_clients *page = (const void *)m.payload;
+	char *const argv[] = { "vigil_child", "exit", "0", NULL };
+	pid_t pid;
+	int status;
+
+	vt_reap(vt_spawn(VT_CHILD, argv));	/* an event or three for vigild */
+	vigil_frame_reader_init(&admin.rd, 0);
+	ASSERT_LE(0, admin.fd);
+	ASSERT_EQ(0, client_open(&other, "listed"));
+	ASSERT_EQ(0, send_frame(&admin, VIGIL_MSG_BROKER_STATUS, NULL, 0));
+	ASSERT_EQ(0, recv_msg(&admin, &m, NULL, 0));
+	ASSERT_EQ(VIGIL_MSG_BROKER_STATUS_REPLY, m.type);
+	EXPECT_EQ(1, st->clients);
+	EXPECT_EQ(1, st->abi_major);
+	EXPECT_LT(0, st->delivered);
+	EXPECT_EQ(VIGIL_EVENT_AUTH_EXEC, st->auth[0].type);
+	ASSERT_EQ(0, send_frame(&admin, VIGIL_MSG_CLIENTS, &req, sizeof(req)));
+	ASSERT_EQ(0, recv_msg(&admin, &m, NULL, 0));
+	ASSERT_EQ(VIGIL_MSG_CLIENTS_REPLY, m.type);
+	EXPECT_EQ(1, page->total);	/* not the one asking */
+	EXPECT_EQ(1, page->count);
+	EXPECT_STREQ("listed", page->c[0].name);
+	EXPECT_EQ(getpid(), page->c[0].pid);
+	pid = fork();
+	if (pid == 0) {
+		struct client c = { 0 };
+
+		if (setuid(VT_BROKER_ID))	/* on the allowlist, not root */
+			_exit(2);
+		vigil_frame_reader_init(&c.rd, 0);
+		c.fd = connect_socket();
+		if (c.fd < 0 || send_frame(&c, VIGIL_MSG_BROKER_STATUS, NULL, 0) ||
+		    recv_msg(&c, &m, NULL, 0) || m.type != VIGIL_MSG_RESULT)
+			_exit(3);
+		_exit(((const struct vigil_msg_result *)m.payload)->error == -EPERM ? 0 : 4);
+	}
+	status = vt_reap(pid);
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	client_close(&other);
+	client_close(&admin);
 }
 
 /* A client that never reads its ring is cut off; the broker stays small. */
@@ -488,10 +533,10 @@ TEST_F(broker, a_client_that_never_reads_is_cut_off)
 	ASSERT_EQ(0, subscribe(&c, VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
 			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
 			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT)));
-	before = rss_kb(self->vigild);
+	before = vt_rss_kb(self->vigild);
 	for (i = 0; i < 3000 && !vt_file_contains(ERR, "(deaf) cut off"); i++)
 		vt_reap(vt_spawn(VT_CHILD, argv));
-	after = rss_kb(self->vigild);
+	after = vt_rss_kb(self->vigild);
 	TH_LOG("cut off after %d execs; vigild's RSS %ld kB before, %ld kB after",
 	       i, before, after);
 	EXPECT_TRUE(vt_file_contains(ERR, "(deaf) cut off: it stopped reading"));

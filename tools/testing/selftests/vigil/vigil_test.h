@@ -135,6 +135,12 @@ int vt_param_read(const char *name, char *buf, size_t len);
 /* Files, without running a program: 0 or -errno. */
 int vt_copy(const char *from, const char *to, int mode);
 int vt_write_file(const char *path, const char *text, int mode);
+/* The first @len - 1 bytes of @path, NUL-terminated, in @buf: "" if unreadable. */
+const char *vt_read_text(const char *path, char *buf, size_t len);
+
+/* A process's resident memory (VmRSS), in kB, or -1. */
+long vt_rss_kb(pid_t pid);
+
 /* Whether the file @path (its first 64 KiB) holds @needle; 0 if unreadable. */
 int vt_file_contains(const char *path, const char *needle);
 
