@@ -59,6 +59,7 @@ def ring_entry(rec, bits=0):
 
 for name, rec in RECORDS.items():
     write("fuzz_event", name, rec)
+    write("fuzz_message", name, rec)
 data = b"".join(ring_entry(RECORDS[n]) for n in ("fork", "exec", "exit"))
 write("fuzz_ring", "three_records", struct.pack("<QQ", 0, len(data)) + data)
 busy = ring_entry(RECORDS["exec"], BUSY)
