@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,31 @@ static int load_modprobe(char **params)
 	return 0;
 }
 
+/*
+ * Say what a command did: @text for people, or {"result":@result} with
+ * the state after it.
+ */
+static void report(const struct boot_options *o, const char *result,
+		   const struct boot_state *st, const char *text, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void report(const struct boot_options *o, const char *result,
+		   const struct boot_state *st, const char *text, ...)
+{
+	va_list ap;
+
+	if (o->json) {
+		printf("{\"result\":\"%s\",\"unblessed\":%u,\"limit\":%u,\"last\":\"%s\"}\n",
+		       result, st->unblessed, st->limit, boot_last_name(st->last));
+		return;
+	}
+	fputs("vigilctl: ", stdout);
+	va_start(ap, text);
+	vprintf(text, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
 static int save_or_complain(int dirfd, const struct boot_state *st,
 			    const char *dir)
 {
@@ -310,12 +336,15 @@ static int cmd_load(const struct boot_options *o)
 	}
 	switch (action) {
 	case BOOT_DO_NOTHING:
-		printf("vigilctl: vigil.disable=1 is on the kernel command line: not loading the shim\n");
+		report(o, "disabled", &st,
+		       "vigil.disable=1 is on the kernel command line: not loading the shim");
 		ret = VIGILCTL_EXIT_OK;
 		break;
 	case BOOT_DO_REFUSE:
 		vigilctl_error("not loading the shim: the last %u boots that loaded it were not blessed (did they crash or hang?); look at their logs, then run: vigilctl boot reset",
 			       st.unblessed);
+		if (o->json)
+			report(o, "refused", &st, "refused");
 		ret = VIGILCTL_EXIT_REFUSED;
 		break;
 	case BOOT_DO_LOAD:
@@ -325,7 +354,7 @@ static int cmd_load(const struct boot_options *o)
 		if (save_or_complain(dirfd, &st, o->state_dir))
 			ret = -1;
 		if (!ret)
-			printf("vigilctl: shim loaded (unblessed boot %u of %u allowed)\n",
+			report(o, "loaded", &st, "shim loaded (unblessed boot %u of %u allowed)",
 			       st.unblessed, st.limit);
 		ret = ret ? VIGILCTL_EXIT_FAILURE : VIGILCTL_EXIT_OK;
 		break;
@@ -390,7 +419,8 @@ static int cmd_bless(const struct boot_options *o)
 		return VIGILCTL_EXIT_FAILURE;
 	}
 	if (!boot_bless(&st, id)) {
-		printf("vigilctl: nothing to bless: this boot did not load the shim (last: %s)\n",
+		report(o, "nothing", &st,
+		       "nothing to bless: this boot did not load the shim (last: %s)",
 		       boot_last_name(st.last));
 		close(dirfd);
 		return VIGILCTL_EXIT_OK;
@@ -398,7 +428,8 @@ static int cmd_bless(const struct boot_options *o)
 	ret = save_or_complain(dirfd, &st, o->state_dir);
 	close(dirfd);
 	if (!ret)
-		printf("vigilctl: this boot is blessed: up %u s; the count of unblessed boots is 0\n",
+		report(o, "blessed", &st,
+		       "this boot is blessed: up %u s; the count of unblessed boots is 0",
 		       o->healthy_s);
 	return ret ? VIGILCTL_EXIT_FAILURE : VIGILCTL_EXIT_OK;
 }
@@ -419,7 +450,7 @@ static int cmd_reset(const struct boot_options *o)
 	ret = save_or_complain(dirfd, &st, o->state_dir);
 	close(dirfd);
 	if (!ret)
-		printf("vigilctl: boot guard reset: the shim loads at the next boot\n");
+		report(o, "reset", &st, "boot guard reset: the shim loads at the next boot");
 	return ret ? VIGILCTL_EXIT_FAILURE : VIGILCTL_EXIT_OK;
 }
 
@@ -436,8 +467,15 @@ static int cmd_status(const struct boot_options *o)
 	boot_this_id(id);
 	if (read_cmdline(o->cmdline, cmdline, sizeof(cmdline)))
 		return VIGILCTL_EXIT_FAILURE;
-	vigilctl_print_boot(stdout, &st, ret == 1, id,
-			    boot_cmdline_disabled(cmdline));
+	if (o->json) {
+		vigilctl_print_boot_json(stdout, &st, ret == 1,
+					 id[0] && !strcmp(id, st.boot_id),
+					 boot_cmdline_disabled(cmdline));
+		fputc('\n', stdout);
+	} else {
+		vigilctl_print_boot(stdout, &st, ret == 1, id,
+				    boot_cmdline_disabled(cmdline));
+	}
 	return VIGILCTL_EXIT_OK;
 }
 
@@ -518,10 +556,11 @@ static int boot_parse(struct boot_options *o, int argc, char **argv)
 }
 
 /* argv[0] is "load", "bless", "reset" or "status". */
-int boot_command(int argc, char **argv, const char *state_dir)
+int boot_command(int argc, char **argv, const char *state_dir, int json)
 {
 	struct boot_options o = {
 		.state_dir = state_dir,
+		.json = json,
 		.cmdline = "/proc/cmdline",
 		.limit = BOOT_DEFAULT_LIMIT,
 		.healthy_s = BOOT_DEFAULT_HEALTHY_S,

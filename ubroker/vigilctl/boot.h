@@ -18,9 +18,11 @@ struct boot_options {
 	unsigned int limit;
 	unsigned int healthy_s;
 	char **params;			/* module parameters, NULL-terminated */
+	int json;			/* results as JSON objects */
 };
 
-int boot_command(int argc, char **argv, const char *state_dir);
+/* vigilctl boot ARGV...; @json: each result as a JSON object. */
+int boot_command(int argc, char **argv, const char *state_dir, int json);
 
 /*
  * The guard's state for vigilctl status: 0, 1 if there is none yet,

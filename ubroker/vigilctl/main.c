@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigilctl: the administrator's tool for the vigil shim.  See vigilctl(8)
- * and Documentation/watchdog.rst.
+ * vigilctl: the administrator's tool for the vigil shim and its broker.
+ * See vigilctl(8), Documentation/watchdog.rst and Documentation/vigild.rst.
  *
- *   vigilctl status [--json]     the watchdog and the boot guard
+ *   vigilctl status              the watchdog, the broker, the boot guard
+ *   vigilctl clients             the broker's clients and their counters
  *   vigilctl rearm [--wait]      re-arm a tripped watchdog
  *   vigilctl config [NAME[=VALUE]...]   the shim's parameters
  *   vigilctl boot load|bless|reset|status   the boot guard
+ *
+ * --json before the command: its output as one JSON object.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,15 +23,18 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "broker.h"
 #include "control.h"
+#include "json.h"
 #include "vigilctl.h"
 
-#define VIGILCTL_VERSION	"0.3"
+#define VIGILCTL_VERSION	"0.4"
 #define PARAMS_DIR		"/sys/module/vigil/parameters"
 
 struct vigilctl {
 	const char *device;
 	const char *state_dir;
+	const char *socket;		/* the broker's; NULL: the default */
 	int json;
 };
 
@@ -54,13 +60,16 @@ static unsigned long long monotonic_ns(void)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vigilctl [-d DEVICE] [--json] status\n"
-		"       vigilctl [-d DEVICE] rearm [--wait]\n"
-		"       vigilctl config [NAME[=VALUE]...]\n"
-		"       vigilctl boot load|bless|reset|status [OPTIONS]\n"
+		"usage: vigilctl [OPTIONS] [status]\n"
+		"       vigilctl [OPTIONS] clients\n"
+		"       vigilctl [OPTIONS] rearm [--wait]\n"
+		"       vigilctl [OPTIONS] config [NAME[=VALUE]...]\n"
+		"       vigilctl [OPTIONS] boot load|bless|reset|status [BOOT OPTIONS]\n"
 		"  -d, --device DEVICE   the shim's device (default /dev/vigil)\n"
+		"  -s, --socket PATH     the broker's socket (default $VIGIL_SOCKET,\n"
+		"                        or /run/vigil/vigild.sock)\n"
 		"      --state-dir DIR   the boot guard's state (default %s)\n"
-		"  -j, --json            status as one JSON object\n"
+		"  -j, --json            the output as one JSON object\n"
 		"  -h, --help            this help; vigilctl boot --help for boot's\n"
 		"  -V, --version         the version\n"
 		"status exits 0 if armed, 3 if tripped, 4 if the shim is not loaded.\n",
@@ -123,11 +132,35 @@ static int cmd_status(const struct vigilctl *c)
 		return VIGILCTL_EXIT_FAILURE;
 	}
 	gather_boot(&st, c->state_dir);
+	st.socket = vigilctl_socket_path(c->socket);
+	st.broker_err = vigilctl_broker_status(st.socket, &st.broker);
 	vigilctl_print_status(stdout, &st, c->json);
 	if (!st.loaded)
 		return VIGILCTL_EXIT_NOT_LOADED;
 	return st.wd.state == VIGIL_WATCHDOG_ARMED ? VIGILCTL_EXIT_OK :
 						     VIGILCTL_EXIT_TRIPPED;
+}
+
+static int cmd_clients(const struct vigilctl *c, int argc, char **argv)
+{
+	const char *path = vigilctl_socket_path(c->socket);
+	struct vigil_msg_client_info *list;
+	uint32_t n;
+	int err;
+
+	if (argc > 1) {
+		vigilctl_error("clients: unexpected argument '%s'", argv[1]);
+		return VIGILCTL_EXIT_USAGE;
+	}
+	err = vigilctl_broker_clients(path, &list, &n);
+	if (err) {
+		vigilctl_error("cannot ask the broker at %s: %s", path,
+			       vigilctl_broker_error(err));
+		return VIGILCTL_EXIT_FAILURE;
+	}
+	vigilctl_print_clients(stdout, list, n, c->json);
+	free(list);
+	return VIGILCTL_EXIT_OK;
 }
 
 /* Sleep until the backoff is over; 0, or -1 if the state cannot be read. */
@@ -146,20 +179,23 @@ static int wait_backoff(int fd)
 			.tv_nsec = left % 1000000000ULL,
 		};
 
-		printf("vigilctl: waiting %llu ms for the backoff\n", left / 1000000ULL);
-		fflush(stdout);
+		fprintf(stderr, "vigilctl: waiting %llu ms for the backoff\n",
+			left / 1000000ULL);
 		nanosleep(&ts, NULL);
 	}
 	return 0;
 }
 
-static int rearm_error(int fd, int err)
+static int rearm_error(int fd, int err, int json)
 {
 	struct vigil_watchdog_status st;
 
 	switch (err) {
 	case -EALREADY:
-		printf("vigilctl: the watchdog is armed already: nothing to do\n");
+		if (json)
+			printf("{\"rearmed\":false,\"armed\":true}\n");
+		else
+			printf("vigilctl: the watchdog is armed already: nothing to do\n");
 		return VIGILCTL_EXIT_OK;
 	case -EPERM:
 		vigilctl_error("re-arming needs CAP_SYS_ADMIN (run as root)");
@@ -197,12 +233,15 @@ static int cmd_rearm(const struct vigilctl *c, int argc, char **argv)
 	}
 	err = vigil_watchdog_rearm(fd);
 	if (err) {
-		err = rearm_error(fd, err);
+		err = rearm_error(fd, err, c->json);
 		close(fd);
 		return err;
 	}
 	close(fd);
-	printf("vigilctl: watchdog re-armed\n");
+	if (c->json)
+		printf("{\"rearmed\":true,\"armed\":true}\n");
+	else
+		printf("vigilctl: watchdog re-armed\n");
 	return VIGILCTL_EXIT_OK;
 }
 
@@ -220,7 +259,32 @@ static int param_name_ok(const char *name, size_t len)
 	return 1;
 }
 
-static int show_param(const char *name)
+/* Parameters as they are printed: name=value lines, or one JSON object. */
+struct param_out {
+	int json;
+	int n;		/* printed so far */
+};
+
+static void put_param(struct param_out *o, const char *name, const char *value)
+{
+	if (!o->json) {
+		printf("%s=%s\n", name, value);
+		return;
+	}
+	fputs(o->n ? "," : "{", stdout);
+	json_write_str(stdout, name, strlen(name));
+	fputc(':', stdout);
+	json_write_str(stdout, value, strlen(value));
+	o->n++;
+}
+
+static void end_params(const struct param_out *o)
+{
+	if (o->json)
+		fputs(o->n ? "}\n" : "{}\n", stdout);
+}
+
+static int show_param(struct param_out *o, const char *name)
 {
 	char path[256], value[256];
 	FILE *f;
@@ -237,7 +301,7 @@ static int show_param(const char *name)
 		value[0] = '\0';
 	fclose(f);
 	value[strcspn(value, "\n")] = '\0';
-	printf("%s=%s\n", name, value);
+	put_param(o, name, value);
 	return 0;
 }
 
@@ -269,7 +333,7 @@ static int set_param(const char *name, const char *value)
 	return err ? -1 : 0;
 }
 
-static int list_params(void)
+static int list_params(struct param_out *o)
 {
 	static const char *const names[] = {
 		"watchdog_faults", "watchdog_window_ms", "watchdog_heartbeat_ms",
@@ -282,34 +346,51 @@ static int list_params(void)
 	int ret = 0;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (show_param(names[i]))
+		if (show_param(o, names[i]))
 			ret = -1;
 	return ret;
 }
 
-/* Each argument is NAME (show it) or NAME=VALUE (set it), in order. */
-static int cmd_config(int argc, char **argv)
+/* The name part of NAME or NAME=VALUE, checked; its length, or 0. */
+static size_t param_arg(const char *arg)
 {
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	if (!param_name_ok(arg, len)) {
+		vigilctl_error("'%.*s' is not a parameter name", (int)len, arg);
+		return 0;
+	}
+	return len;
+}
+
+/*
+ * Each argument is NAME (show it) or NAME=VALUE (set it), in order; every
+ * name is checked before anything is set.
+ */
+static int cmd_config(const struct vigilctl *c, int argc, char **argv)
+{
+	struct param_out o = { .json = c->json };
 	int i, failed = 0;
 
+	for (i = 1; i < argc; i++)
+		if (!param_arg(argv[i]))
+			return VIGILCTL_EXIT_USAGE;
 	if (argc == 1)
-		return list_params() ? VIGILCTL_EXIT_FAILURE : VIGILCTL_EXIT_OK;
+		failed = list_params(&o);
 	for (i = 1; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		size_t len = param_arg(argv[i]);
+		const char *value = argv[i][len] == '=' ? argv[i] + len + 1 : NULL;
 		char name[65];
 
-		if (!param_name_ok(argv[i], len)) {
-			vigilctl_error("'%.*s' is not a parameter name", (int)len, argv[i]);
-			return VIGILCTL_EXIT_USAGE;
-		}
 		memcpy(name, argv[i], len);
 		name[len] = '\0';
-		if (eq ? set_param(name, eq + 1) : show_param(name))
+		if (value ? set_param(name, value) : show_param(&o, name))
 			failed = 1;
-		else if (eq)
-			printf("%s=%s\n", name, eq + 1);
+		else if (value)
+			put_param(&o, name, value);
 	}
+	end_params(&o);
 	return failed ? VIGILCTL_EXIT_FAILURE : VIGILCTL_EXIT_OK;
 }
 
@@ -319,6 +400,7 @@ static int parse_global(struct vigilctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -327,10 +409,13 @@ static int parse_global(struct vigilctl *c, int argc, char **argv)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+d:jhV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+d:s:jhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			c->device = optarg;
+			break;
+		case 's':
+			c->socket = optarg;
 			break;
 		case OPT_STATE_DIR:
 			c->state_dir = optarg;
@@ -367,10 +452,12 @@ int main(int argc, char **argv)
 		return cmd_status(&c);
 	if (!strcmp(cmd, "rearm"))
 		return cmd_rearm(&c, argc, argv);
+	if (!strcmp(cmd, "clients"))
+		return cmd_clients(&c, argc, argv);
 	if (!strcmp(cmd, "config"))
-		return cmd_config(argc, argv);
+		return cmd_config(&c, argc, argv);
 	if (!strcmp(cmd, "boot") && argc >= 2)
-		return boot_command(argc - 1, argv + 1, c.state_dir);
+		return boot_command(argc - 1, argv + 1, c.state_dir, c.json);
 	if (!strcmp(cmd, "boot") && argc < 2)
 		vigilctl_error("boot: which command? load, bless, reset or status");
 	else if (!strcmp(cmd, "status"))

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "broker.h"
 #include "event.h"
+#include "json.h"
 #include "vigilctl.h"
 
 static const char *name_or(const char *name, const char *fallback)
@@ -107,20 +109,50 @@ static void json_watchdog(FILE *out, const struct vigilctl_status *st)
 	fputs("}}", out);
 }
 
+void vigilctl_print_boot_json(FILE *out, const struct boot_state *b, int fresh,
+			      int this_boot, int cmdline_disabled)
+{
+	fprintf(out, "{\"state\":%s,\"unblessed\":%u,\"limit\":%u,\"last\":\"%s\","
+		"\"this_boot\":%s,\"cmdline_disabled\":%s}",
+		fresh ? "\"none\"" : "\"recorded\"", b->unblessed,
+		b->limit, boot_last_name(b->last), this_boot ? "true" : "false",
+		cmdline_disabled ? "true" : "false");
+}
+
 static void json_boot(FILE *out, const struct vigilctl_status *st)
 {
-	const struct boot_state *b = &st->boot;
-
 	fputs(",\"boot\":", out);
 	if (!st->boot_known) {
 		fputs("null", out);
 		return;
 	}
-	fprintf(out, "{\"state\":%s,\"unblessed\":%u,\"limit\":%u,\"last\":\"%s\","
-		"\"this_boot\":%s,\"cmdline_disabled\":%s}",
-		st->boot_fresh ? "\"none\"" : "\"recorded\"", b->unblessed,
-		b->limit, boot_last_name(b->last), st->boot_this ? "true" : "false",
-		st->cmdline_disabled ? "true" : "false");
+	vigilctl_print_boot_json(out, &st->boot, st->boot_fresh, st->boot_this,
+				 st->cmdline_disabled);
+}
+
+static void json_broker(FILE *out, const struct vigilctl_status *st)
+{
+	if (!st->socket)
+		return;
+	fputs(",\"broker\":", out);
+	if (!st->broker_err) {
+		vigilctl_print_broker(out, &st->broker, 1);
+		return;
+	}
+	fputs("null,\"broker_error\":", out);
+	json_write_str(out, vigilctl_broker_error(st->broker_err),
+		       strlen(vigilctl_broker_error(st->broker_err)));
+}
+
+static void text_broker(FILE *out, const struct vigilctl_status *st)
+{
+	if (!st->socket)
+		return;
+	if (!st->broker_err)
+		vigilctl_print_broker(out, &st->broker, 0);
+	else
+		fprintf(out, "broker: %s (%s)\n", vigilctl_broker_error(st->broker_err),
+			st->socket);
 }
 
 void vigilctl_print_status(FILE *out, const struct vigilctl_status *st,
@@ -130,6 +162,7 @@ void vigilctl_print_status(FILE *out, const struct vigilctl_status *st,
 		fprintf(out, "{\"loaded\":%s", st->loaded ? "true" : "false");
 		if (st->loaded)
 			json_watchdog(out, st);
+		json_broker(out, st);
 		json_boot(out, st);
 		fputs("}\n", out);
 		return;
@@ -138,6 +171,7 @@ void vigilctl_print_status(FILE *out, const struct vigilctl_status *st,
 		text_watchdog(out, st);
 	else
 		fputs("shim: not loaded\n", out);
+	text_broker(out, st);
 	if (st->boot_known)
 		vigilctl_print_boot(out, &st->boot, st->boot_fresh,
 				    st->boot_this ? st->boot.boot_id : NULL,

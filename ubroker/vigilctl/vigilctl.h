@@ -7,6 +7,7 @@
 #include <linux/vigil.h>
 
 #include "bootstate.h"
+#include "proto.h"
 
 enum {
 	VIGILCTL_EXIT_OK = 0,
@@ -29,11 +30,17 @@ struct vigilctl_status {
 	struct boot_state boot;
 	int boot_this;				/* its record is this boot's */
 	int cmdline_disabled;			/* vigil.disable=1 */
+	const char *socket;			/* the broker's */
+	int broker_err;				/* 0: @broker is valid */
+	struct vigil_msg_broker_status broker;
 };
 
 void vigilctl_print_status(FILE *out, const struct vigilctl_status *st,
 			   int json);
 void vigilctl_print_boot(FILE *out, const struct boot_state *st, int fresh,
 			 const char *this_id, int cmdline_disabled);
+/* The boot guard's state as a JSON object (no newline). */
+void vigilctl_print_boot_json(FILE *out, const struct boot_state *st, int fresh,
+			      int this_boot, int cmdline_disabled);
 
 #endif /* VIGILCTL_H */
