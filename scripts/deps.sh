@@ -21,6 +21,8 @@ packages=(
 	python3 python3-sphinx	# Documentation/
 	libcmocka-dev clang libclang-rt-14-dev
 	libseccomp-dev			# vigild's sandbox
+	pkg-config			# building against the installed libvigil
+	groff-base			# checking the man pages
 )
 
 as_root() {
