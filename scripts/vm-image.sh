@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the VM's initramfs for kernel release $1 into $2: busybox-static,
-# the module for that kernel, the static broker and vigilctl, test and
-# benchmark binaries, and tools/testing/vm/init.  The module is the test
+# the module for that kernel, the static broker, vigilctl and the SDK's
+# examples, test and benchmark binaries, and tools/testing/vm/init.  The module is the test
 # build (with fault injection), or with $3 = release the build that ships:
 # the demo and the benchmarks use that one.  Builds what is missing first.
 set -euo pipefail
@@ -44,7 +44,8 @@ cp "$ko" "$stage/vigil/"
 # What the boot-guard test needs for its persistent disk.
 "$repo/scripts/vm-kmods.sh" "$kver" "$stage/vigil/kmods" virtio_pci virtio_blk minix
 cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
-	"$build/ubroker/static/vigilctl" \
+	"$build/ubroker/static/vigilctl" "$build/ubroker/static/vigil-log" \
+	"$build/ubroker/static/vigil-exec-guard" \
 	"$build/bench/vigil_bench" "$build/bench/vigil_auth_bench" \
 	"$build/selftests/vigil_child" "$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"

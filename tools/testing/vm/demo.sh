@@ -49,6 +49,36 @@ grep '^AUTH' /tmp/auth.txt
 grep auth_stats /tmp/auth.txt | grep auth_exec
 tail -n 1 /tmp/auth.err
 
+say "Security products on libvigil, each its own unprivileged process"
+echo "(vigild --socket serves them: vigil-exec-guard denies programs from /tmp"
+echo " and /dev/shm, vigil-log writes JSON lines; both run as uid 1000, which"
+echo " vigild's allowlist admits)"
+printf 'allowlist = /tmp/demo.allow\n' >/tmp/demo.conf
+echo "user 1000" >/tmp/demo.allow
+SOCK=/tmp/vigild.sock
+PRODUCT="/vigil/bin/vigil_child as-user 1000"
+$VIGILD --socket $SOCK --config /tmp/demo.conf >/dev/null 2>/tmp/sdk.err &
+vigild=$!
+while ! grep -q 'serving clients' /tmp/sdk.err 2>/dev/null; do sleep 0.1; done
+$PRODUCT /vigil/bin/vigil-exec-guard --socket $SOCK 2>/tmp/guard.err &
+guard=$!
+$PRODUCT /vigil/bin/vigil-log --socket $SOCK --events auth_exec --exe-prefix /tmp \
+	>/tmp/log.json 2>/tmp/log.err &
+log=$!
+while ! grep -q guarding /tmp/guard.err 2>/dev/null; do sleep 0.1; done
+while ! grep -q logging /tmp/log.err 2>/dev/null; do sleep 0.1; done
+run /tmp/dropped-tool args hello || echo "(exit status $?)"
+run /vigil/bin/vigil_child args hello && echo "(allowed: exit status 0)"
+run vigilctl --socket $SOCK clients
+kill $guard $log
+wait $guard $log
+grep -v guarding /tmp/guard.err
+echo "vigil-log was asked about the exec from /tmp too; it allowed it, the"
+echo "guard denied it, and any deny wins:"
+cat /tmp/log.json
+kill -INT $vigild
+wait $vigild
+
 say "A vendor that hangs: the watchdog trips, the shell stays usable"
 echo "(vigild answers permission events; then it is stopped, as a hung vendor"
 echo " would be.  Each exec waits for it no longer than 1 s; 5 faults within"

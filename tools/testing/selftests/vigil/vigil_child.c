@@ -15,6 +15,9 @@
  *   vigil_child as-broker PATH ARG...
  *                                become the VM's vigil user (uid and gid
  *                                990, no other group), then execv
+ *   vigil_child as-user ID PATH ARG...
+ *                                the same as user and group ID: a vendor's
+ *                                product, say, which runs as nobody special
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,12 +86,12 @@ static int exec_path(const char *path, char **argv)
 /* The vigil user of the VM image: tools/testing/vm/etc/passwd. */
 #define BROKER_ID	990
 
-static int as_broker(const char *path, char **argv)
+static int as_user(unsigned int id, const char *path, char **argv)
 {
-	gid_t gid = BROKER_ID;
+	gid_t gid = id;
 
-	if (setgroups(1, &gid) || setgid(BROKER_ID) || setuid(BROKER_ID)) {
-		perror("vigil_child as-broker");
+	if (setgroups(1, &gid) || setgid(id) || setuid(id)) {
+		perror("vigil_child as-user");
 		return 125;
 	}
 	return exec_path(path, argv);
@@ -112,7 +115,9 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "exec"))
 		return exec_path(argv[2], argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "as-broker"))
-		return as_broker(argv[2], argv + 2);
+		return as_user(BROKER_ID, argv[2], argv + 2);
+	if (argc >= 4 && !strcmp(argv[1], "as-user"))
+		return as_user((unsigned int)atoi(argv[2]), argv[3], argv + 3);
 	if (argc >= 3 && !strcmp(argv[1], "waitexec")) {
 		if (read(0, &c, 1) != 1)
 			return 125;
