@@ -30,11 +30,52 @@ bool vigil_ring_size_valid(unsigned long data_size)
 	       data_size <= VIGIL_RING_MAX_SIZE && PAGE_ALIGNED(data_size);
 }
 
+/* Bytes the consumer has not consumed yet. */
+static unsigned long vigil_ring_unconsumed(struct vigil_ring *ring)
+{
+	/* Pairs with the consumer's store-release of its position. */
+	u64 cons = smp_load_acquire(&ring->consumer->pos);
+	u64 prod = READ_ONCE(ring->producer->pos);
+
+	return prod > cons ? prod - cons : 0;
+}
+
+/* Wake the consumer for NOTIFY records, and remember when. */
+static void vigil_ring_wake_notify(struct vigil_ring *ring, u64 now)
+{
+	/* Read by the other wake-up path; a race costs one extra wake-up. */
+	WRITE_ONCE(ring->last_wake_ns, now);
+	wake_up_all(&ring->waitq);
+}
+
+/*
+ * A record the consumer waits for was committed: wake it now if it was
+ * not woken within VIGIL_RING_WAKE_INTERVAL_NS or the ring is filling up;
+ * else when the interval is up, unless the timer runs already (it will
+ * see this record too).  Hard IRQ context, from irq_work.
+ */
 static void vigil_ring_wakeup_fn(struct irq_work *work)
 {
 	struct vigil_ring *ring = container_of(work, struct vigil_ring, wakeup);
+	u64 now = ktime_get_ns();
+	u64 due = READ_ONCE(ring->last_wake_ns) + VIGIL_RING_WAKE_INTERVAL_NS;
 
-	wake_up_all(&ring->waitq);
+	if (now >= due ||
+	    vigil_ring_unconsumed(ring) >= vigil_ring_data_size(ring) / 4) {
+		vigil_ring_wake_notify(ring, now);
+		return;
+	}
+	if (!hrtimer_active(&ring->wake_timer))
+		hrtimer_start(&ring->wake_timer, ns_to_ktime(due - now),
+			      HRTIMER_MODE_REL);
+}
+
+static enum hrtimer_restart vigil_ring_timer_fn(struct hrtimer *timer)
+{
+	struct vigil_ring *ring = container_of(timer, struct vigil_ring, wake_timer);
+
+	vigil_ring_wake_notify(ring, ktime_get_ns());
+	return HRTIMER_NORESTART;
 }
 
 static void vigil_ring_free_pages(struct vigil_ring *ring)
@@ -110,6 +151,8 @@ struct vigil_ring *vigil_ring_create(unsigned long data_size)
 	raw_spin_lock_init(&ring->lock);
 	init_waitqueue_head(&ring->waitq);
 	init_irq_work(&ring->wakeup, vigil_ring_wakeup_fn);
+	hrtimer_init(&ring->wake_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	ring->wake_timer.function = vigil_ring_timer_fn;
 	return ring;
 
 err_free_pages:
@@ -128,7 +171,9 @@ void vigil_ring_destroy(struct vigil_ring *ring)
 {
 	if (!ring)
 		return;
+	/* The irq_work may start the timer: wait for it, then cancel that. */
 	irq_work_sync(&ring->wakeup);
+	hrtimer_cancel(&ring->wake_timer);
 	vunmap(ring->base);
 	vigil_ring_free_pages(ring);
 	kfree(ring);

@@ -6,6 +6,7 @@
 #ifndef _VIGIL_RING_H
 #define _VIGIL_RING_H
 
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/poll.h>
 #include <linux/spinlock.h>
@@ -18,6 +19,16 @@ struct vm_area_struct;
 /* Smallest and largest data area a ring may have. */
 #define VIGIL_RING_MIN_SIZE	(64UL << 10)
 #define VIGIL_RING_MAX_SIZE	(64UL << 20)
+
+/*
+ * A consumer that caught up is woken at most once per this interval for
+ * NOTIFY records: at once if its last wake-up is older, else when the
+ * interval is up, or at once if a quarter of the ring fills first.  A
+ * lone record costs no latency; a storm costs 100 wake-ups a second, not
+ * one a record.  AUTH records, whose callers wait, always wake it at once
+ * (vigil_ring_output_wake()).
+ */
+#define VIGIL_RING_WAKE_INTERVAL_NS	(10 * NSEC_PER_MSEC)
 
 /* Number of VIGIL_DROP_* causes the shim uses today. */
 #define VIGIL_DROP_CAUSES	4
@@ -37,6 +48,8 @@ struct vigil_ring {
 	raw_spinlock_t lock;			/* serializes producers */
 	wait_queue_head_t waitq;		/* the consumer's poll(2) */
 	struct irq_work wakeup;			/* wakes waitq from any context */
+	struct hrtimer wake_timer;		/* the delayed wake-up */
+	u64 last_wake_ns;			/* of the last NOTIFY wake-up */
 	struct page **pages;
 	unsigned int nr_pages;			/* distinct pages allocated */
 };
