@@ -86,4 +86,61 @@ static inline int vigil_fsnotify_add_sb_mark(struct fsnotify_mark *mark,
 	get_user_pages_remote(mm, addr, 1, 0, page, NULL)
 #endif
 
+/* A capability set as 64 bits: kernel_cap_t became one u64 in 6.3. */
+#include <linux/capability.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static inline u64 vigil_cap_u64(kernel_cap_t cap)
+{
+	return (u64)cap.cap[1] << 32 | cap.cap[0];
+}
+#else
+static inline u64 vigil_cap_u64(kernel_cap_t cap)
+{
+	return cap.val;
+}
+#endif
+
+/*
+ * A reference to @mm's executable, or NULL.  get_mm_exe_file() is not
+ * exported; get_file_rcu() is, and since 6.7 it takes the pointer's
+ * address, so as to recheck it against files reused under RCU.
+ */
+#include <linux/file.h>
+#include <linux/mm_types.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+static inline struct file *vigil_mm_exe_file(struct mm_struct *mm)
+{
+	struct file *exe;
+
+	rcu_read_lock();
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+	rcu_read_unlock();
+	return exe;
+}
+#else
+static inline struct file *vigil_mm_exe_file(struct mm_struct *mm)
+{
+	struct file *exe;
+
+	rcu_read_lock();
+	exe = get_file_rcu(&mm->exe_file);
+	rcu_read_unlock();
+	return exe;
+}
+#endif
+
+/*
+ * ftruncate(2) and O_TRUNC opens go through security_file_truncate()
+ * since 6.2; before, through security_path_truncate() like truncate(2).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define VIGIL_HAVE_FILE_TRUNCATE_HOOK	1
+#else
+#define VIGIL_HAVE_FILE_TRUNCATE_HOOK	0
+#endif
+
 #endif /* _VIGIL_COMPAT_H */

@@ -24,9 +24,11 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "compat.h"
 #include "emit.h"
 #include "fault.h"
 #include "inject.h"
+#include "limit.h"
 #include "mute.h"
 #include "params.h"
 #include "ring.h"
@@ -183,12 +185,14 @@ static void vigil_emit_check_time(u32 type, u64 start_ns)
  *
  * Return: the record's fixed part, zeroed but for its header, to be filled
  * in; or NULL, with em->status saying why: no broker or not subscribed,
- * muted, or dropped (and counted).
+ * muted, or dropped (and counted: a rate limit, no scratch buffer left,
+ * an internal error).
  */
 void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 {
 	struct vigil_event *ev;
 	void *buf;
+	u64 now;
 
 	/* An RCU-sched read-side section: keeps the session until end. */
 	preempt_disable();
@@ -203,6 +207,11 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 		goto out_enable;
 
 	em->status = VIGIL_EMIT_DROPPED;
+	now = ktime_get_ns();
+	if (!vigil_limit_allow(&em->session->limits, type, now)) {
+		vigil_emit_drop(em->session, VIGIL_DROP_RATE_LIMIT);
+		goto out_enable;
+	}
 	if (vigil_inject_internal_error()) {
 		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
 		vigil_fault_internal("inject_internal_errors");
@@ -214,7 +223,7 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 		goto out_enable;
 	}
 	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
-			    0, ktime_get_ns());
+			    0, now);
 	if (!ev) {
 		vigil_scratch_put();
 		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
@@ -270,6 +279,14 @@ int vigil_emit_put_path(struct vigil_emit *em, u16 type,
 	return vigil_rec_put_path(&em->rec, type, path, &em->session->root);
 }
 
+/* Append the path of @dentry in @dir, which may not exist yet. */
+int vigil_emit_put_child_path(struct vigil_emit *em, u16 type,
+			      const struct path *dir, struct dentry *dentry)
+{
+	return vigil_rec_put_child_path(&em->rec, type, dir, dentry,
+					&em->session->root);
+}
+
 /*
  * Is the path appended last muted?  A path resolved from another root
  * than the broker's is never muted by prefix: it could pass for any path.
@@ -285,4 +302,25 @@ bool vigil_emit_path_muted(struct vigil_emit *em)
 		return false;
 	return vigil_mutes_path(m, vigil_rec_event(&em->rec)->type,
 				VIGIL_FIELD_DATA(f), VIGIL_FIELD_DATA_LEN(f) - 1);
+}
+
+/**
+ * vigil_emit_put_actor() - the acting process, current, in a 1.3 record
+ * @em: the event being emitted
+ * @actor: its fixed part's block
+ *
+ * Fills @actor and appends VIGIL_FIELD_EXE, current's executable (none
+ * for a process that has none).
+ */
+void vigil_emit_put_actor(struct vigil_emit *em, struct vigil_actor *actor)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe = mm ? vigil_mm_exe_file(mm) : NULL;
+
+	vigil_rec_fill_actor(actor, current);
+	if (!exe)
+		return;
+	vigil_emit_put_path(em, VIGIL_FIELD_EXE, &exe->f_path);
+	/* Taken by vigil_mm_exe_file(); fput() defers the release if last. */
+	fput(exe);
 }

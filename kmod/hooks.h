@@ -10,7 +10,7 @@
 
 struct vigil_hook;
 
-/* A hook mechanism: tracepoints today; binfmt, fsnotify, kprobes later. */
+/* A hook mechanism: tracepoints, kprobes, binfmt, fsnotify. */
 struct vigil_hook_ops {
 	const char *name;
 	int (*attach)(struct vigil_hook *hook);
@@ -27,6 +27,9 @@ struct vigil_hook_ops {
  * @handler: the function to run there
  * @state: the mechanism's, while attached
  * @attached: whether the hook is attached now
+ * @on_demand: attached only while a broker subscribes to @event (the
+ *	catalogue's hooks), so that an event nobody wants costs nothing;
+ *	the others are attached whenever a broker is connected
  */
 struct vigil_hook {
 	u32 event;
@@ -35,9 +38,11 @@ struct vigil_hook {
 	void *handler;
 	void *state;
 	bool attached;
+	bool on_demand;
 };
 
-int vigil_hooks_attach_all(void);
+int vigil_hooks_attach_all(u64 events);
+int vigil_hooks_update(u64 events);
 void vigil_hooks_detach_all(void);
 
 #endif /* _VIGIL_HOOKS_H */

@@ -28,6 +28,7 @@
 
 #include "auth.h"
 #include "fs_watch.h"
+#include "limit.h"
 #include "ioctl.h"
 #include "mute.h"
 #include "pending.h"
@@ -55,7 +56,8 @@ static void vigil_handshake_fill(struct vigil_session *s,
 	hs->abi_minor = VIGIL_ABI_MINOR;
 	hs->features = VIGIL_FEATURE_PROC_EVENTS | VIGIL_FEATURE_AUTH_EXEC |
 		       VIGIL_FEATURE_AUTH_OPEN | VIGIL_FEATURE_VERDICT_CACHE |
-		       VIGIL_FEATURE_MUTES | VIGIL_FEATURE_WATCHDOG;
+		       VIGIL_FEATURE_MUTES | VIGIL_FEATURE_WATCHDOG |
+		       VIGIL_FEATURE_CATALOGUE;
 	hs->ring_data_size = vigil_ring_data_size(s->ring);
 	hs->ring_consumer_off = VIGIL_RING_PGOFF_CONSUMER * PAGE_SIZE;
 	hs->ring_producer_off = VIGIL_RING_PGOFF_PRODUCER * PAGE_SIZE;
@@ -102,8 +104,7 @@ static long vigil_ioctl_subscribe(struct vigil_session *s, void __user *arg,
 		return err;
 	if (sub.flags || (sub.events & ~VIGIL_KNOWN_EVENTS))
 		return -EINVAL;
-	WRITE_ONCE(s->events, sub.events);
-	return 0;
+	return vigil_shim_subscribe(s, sub.events);
 }
 
 /* A batch is checked whole before any verdict is applied. */
@@ -380,6 +381,32 @@ static long vigil_ioctl_rearm(struct vigil_session *s, void __user *arg,
 	return vigil_shim_rearm();
 }
 
+/* The types a rate limit may apply to: NOTIFY events. */
+#define VIGIL_LIMITABLE_EVENTS	(VIGIL_KNOWN_EVENTS & ~VIGIL_AUTH_EVENTS)
+
+static long vigil_ioctl_limit(struct vigil_session *s, void __user *arg,
+			      u32 usize)
+{
+	struct vigil_limit lim;
+	int err;
+
+	err = copy_struct_from_user(&lim, sizeof(lim), arg, usize);
+	if (err)
+		return err;
+	BUILD_BUG_ON(VIGIL_EVENT_FILE_TRUNCATE >= VIGIL_LIMIT_TYPES);
+	if ((lim.flags & ~VIGIL_LIMIT_F_GET) || lim.type >= VIGIL_LIMIT_TYPES ||
+	    !(VIGIL_LIMITABLE_EVENTS & VIGIL_EVENT_BIT(lim.type)))
+		return -EINVAL;
+	if (lim.flags & VIGIL_LIMIT_F_GET)
+		lim.per_second = vigil_limit_get(&s->limits, lim.type);
+	else
+		vigil_limit_set(&s->limits, lim.type, lim.per_second);
+	lim.skipped = vigil_limit_skipped(&s->limits, lim.type);
+	if (copy_to_user(arg, &lim, min_t(u32, usize, sizeof(lim))))
+		return -EFAULT;
+	return 0;
+}
+
 static const struct vigil_ioctl vigil_ioctls[] = {
 	{
 		.cmd = VIGIL_IOC_HANDSHAKE,
@@ -430,6 +457,11 @@ static const struct vigil_ioctl vigil_ioctls[] = {
 		.before_handshake = true,
 		.control = true,
 		.fn = vigil_ioctl_rearm,
+	},
+	{
+		.cmd = VIGIL_IOC_LIMIT,
+		.min_size = sizeof(struct vigil_limit),
+		.fn = vigil_ioctl_limit,
 	},
 };
 

@@ -52,9 +52,27 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct vigil_rearm) != 8);
 	BUILD_BUG_ON(sizeof(struct vigil_watchdog_event) != 56);
 	BUILD_BUG_ON(offsetof(struct vigil_watchdog_event, trip_time_ns) != 48);
+	BUILD_BUG_ON(sizeof(struct vigil_limit) != 24);
+	BUILD_BUG_ON(sizeof(struct vigil_actor) != 48);
+	BUILD_BUG_ON(sizeof(struct vigil_ids) != 32);
+	BUILD_BUG_ON(sizeof(struct vigil_caps) != 32);
+	BUILD_BUG_ON(sizeof(struct vigil_cred_event) != 216);
+	BUILD_BUG_ON(offsetof(struct vigil_cred_event, changed) != 208);
+	BUILD_BUG_ON(sizeof(struct vigil_signal_event) != 104);
+	BUILD_BUG_ON(sizeof(struct vigil_ptrace_event) != 104);
+	BUILD_BUG_ON(sizeof(struct vigil_module_event) != 88);
+	BUILD_BUG_ON(sizeof(struct vigil_mount_event) != 88);
+	BUILD_BUG_ON(sizeof(struct vigil_sockaddr) != 24);
+	BUILD_BUG_ON(sizeof(struct vigil_net_event) != 144);
+	BUILD_BUG_ON(offsetof(struct vigil_net_event, local) != 96);
+	BUILD_BUG_ON(sizeof(struct vigil_file_event) != 112);
+	BUILD_BUG_ON(offsetof(struct vigil_file_event, ino) != 104);
 	BUILD_BUG_ON(VIGIL_RECORD_MAX > VIGIL_RING_LEN_MASK);
 	BUILD_BUG_ON(sizeof(struct vigil_exec_event) + 3 * sizeof(struct vigil_field) +
 		     2 * VIGIL_PATH_MAX + VIGIL_ARGV_MAX + 3 * 8 > VIGIL_RECORD_MAX);
+	/* A file record: the actor's exe and two more paths (or a target). */
+	BUILD_BUG_ON(sizeof(struct vigil_file_event) + 3 * sizeof(struct vigil_field) +
+		     3 * VIGIL_PATH_MAX + 3 * 8 > VIGIL_RECORD_MAX);
 }
 
 static int __init vigil_init(void)

@@ -11,15 +11,21 @@
  * Context: any.  Nothing here sleeps.
  */
 
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/ipv6.h>
 #include <linux/fs_struct.h>
 #include <linux/minmax.h>
 #include <linux/path.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/un.h>
 #include <linux/user_namespace.h>
 
 #include "fault.h"
@@ -212,6 +218,74 @@ int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
 	return 0;
 }
 
+/*
+ * Append "/name" to the directory path of @n bytes (its NUL not counted)
+ * at @data, of room @limit:
+ * the length with the NUL, or 0 if it does not fit.
+ */
+static u32 vigil_append_name(char *data, size_t n, u32 limit,
+			     const char *name, u32 len)
+{
+	size_t slash = n == 1 ? 0 : 1;	/* "/" needs no second one */
+
+	if (n + slash + len + 1 > limit)
+		return 0;
+	if (slash)
+		data[n++] = '/';
+	memcpy(data + n, name, len);
+	data[n + len] = '\0';
+	return n + len + 1;
+}
+
+/**
+ * vigil_rec_put_child_path() - append the path of @dentry in @dir
+ * @rec: the builder
+ * @type: VIGIL_FIELD_*
+ * @dir: the directory
+ * @dentry: the entry, which may not exist yet (a negative dentry, whose
+ *	own path d_path() would give as "(deleted)")
+ * @view: as for vigil_rec_put_path()
+ *
+ * Context: the caller holds @dir's inode lock, or @dentry's name cannot
+ * change otherwise.  Return: 0, or -ENOSPC if the field was left out.
+ */
+int vigil_rec_put_child_path(struct vigil_rec *rec, u16 type,
+			     const struct path *dir, struct dentry *dentry,
+			     const struct path *view)
+{
+	u16 root_flag = vigil_other_root(view) ? VIGIL_FIELD_F_OTHER_ROOT : 0;
+	struct vigil_field *field;
+	u32 room, limit, len;
+	char *data, *name;
+	size_t n;
+
+	field = vigil_rec_field_open(rec, type, &room);
+	if (!field)
+		return -ENOSPC;
+	limit = min_t(u32, VIGIL_PATH_MAX, room);
+	data = (char *)(field + 1);
+	name = d_path(dir, data, limit);
+	if (IS_ERR(name)) {
+		vigil_rec_field_close_empty(rec, field, VIGIL_FIELD_F_UNAVAILABLE |
+					    VIGIL_FIELD_F_TRUNCATED | root_flag);
+		return 0;
+	}
+	n = strlen(name);
+	memmove(data, name, n + 1);
+	/* d_lock keeps the name whole against a concurrent rename. */
+	spin_lock(&dentry->d_lock);
+	len = vigil_append_name(data, n, limit, dentry->d_name.name,
+				dentry->d_name.len);
+	spin_unlock(&dentry->d_lock);
+	if (!len) {
+		vigil_rec_field_close_empty(rec, field, VIGIL_FIELD_F_UNAVAILABLE |
+					    VIGIL_FIELD_F_TRUNCATED | root_flag);
+		return 0;
+	}
+	vigil_rec_field_close(rec, field, len, root_flag);
+	return 0;
+}
+
 /**
  * vigil_rec_put_user_strings() - append user memory holding NUL-terminated
  *	strings, such as a process's arguments
@@ -334,6 +408,124 @@ void vigil_rec_fill_proc(struct vigil_proc *proc, struct task_struct *task)
 	rcu_read_unlock();
 	proc->reserved = 0;
 	proc->start_ns = task->group_leader->start_time;
+}
+
+/* The id of @task's cgroup in the cgroup v2 hierarchy: its container. */
+static u64 vigil_task_cgroup_id(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	u64 id;
+
+	/* Protects the task's css_set against a concurrent migration. */
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock();
+	return id;
+#else
+	return 0;
+#endif
+}
+
+/**
+ * vigil_rec_fill_actor() - describe the process acting, for a 1.3 record
+ * @actor: the block
+ * @task: the task; current, or a task the caller holds
+ */
+void vigil_rec_fill_actor(struct vigil_actor *actor, struct task_struct *task)
+{
+	vigil_rec_fill_proc(&actor->proc, task);
+	actor->cgroup_id = vigil_task_cgroup_id(task);
+}
+
+/*
+ * An AF_UNIX address of @len bytes at @sun: where its path starts and how
+ * many bytes of sun_path it has (0: unnamed).
+ */
+static u32 vigil_sun_path_len(const struct sockaddr_un *sun, int len)
+{
+	int n = len - (int)offsetof(struct sockaddr_un, sun_path);
+
+	return n <= 0 ? 0 : min_t(u32, n, sizeof(sun->sun_path));
+}
+
+/**
+ * vigil_rec_fill_sockaddr() - describe a socket address
+ * @out: the record's block, zeroed by the caller
+ * @sa: the address, in kernel memory
+ * @len: its bytes, as the caller of bind(2) or connect(2) gave them
+ *
+ * An address too short for its family is described as none (family 0):
+ * the kernel refuses it anyway.
+ *
+ * Return: for AF_UNIX, the bytes of sun_path to append with
+ * vigil_rec_put_unix_path(); otherwise 0.
+ */
+u32 vigil_rec_fill_sockaddr(struct vigil_sockaddr *out,
+			    const struct sockaddr *sa, int len)
+{
+	if (len < (int)sizeof(sa->sa_family))
+		return 0;
+	switch (sa->sa_family) {
+	case AF_INET: {
+		const struct sockaddr_in *sin = (const void *)sa;
+
+		if (len < (int)sizeof(*sin))
+			return 0;
+		out->family = AF_INET;
+		out->port = ntohs(sin->sin_port);
+		memcpy(out->addr, &sin->sin_addr, sizeof(sin->sin_addr));
+		return 0;
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		if (len < SIN6_LEN_RFC2133)
+			return 0;
+		out->family = AF_INET6;
+		out->port = ntohs(sin6->sin6_port);
+		memcpy(out->addr, &sin6->sin6_addr, sizeof(sin6->sin6_addr));
+		if (len >= (int)sizeof(*sin6))
+			out->scope_id = sin6->sin6_scope_id;
+		return 0;
+	}
+	case AF_UNIX:
+		out->family = AF_UNIX;
+		return vigil_sun_path_len((const void *)sa, len);
+	}
+	return 0;
+}
+
+/**
+ * vigil_rec_put_unix_path() - append the path of an AF_UNIX address
+ * @rec: the builder
+ * @type: VIGIL_FIELD_LOCAL_PATH or VIGIL_FIELD_PEER_PATH
+ * @sun: the address
+ * @n: bytes of sun_path, from vigil_rec_fill_sockaddr(); 0 appends nothing
+ *
+ * A path name ends at its first NUL.  An abstract name (sun_path[0] is
+ * NUL) has all its @n bytes, each NUL given as '@', flagged
+ * VIGIL_FIELD_F_ABSTRACT.
+ *
+ * Return: 0, or -ENOSPC if the field was left out.
+ */
+int vigil_rec_put_unix_path(struct vigil_rec *rec, u16 type,
+			    const struct sockaddr_un *sun, u32 n)
+{
+	char name[sizeof(sun->sun_path) + 1];
+	u32 i;
+
+	if (!n)
+		return 0;
+	if (sun->sun_path[0]) {
+		n = strnlen(sun->sun_path, n);
+		memcpy(name, sun->sun_path, n);
+		name[n] = '\0';
+		return vigil_rec_put_strings(rec, type, name, n + 1, 0);
+	}
+	for (i = 0; i < n; i++)
+		name[i] = sun->sun_path[i] ? sun->sun_path[i] : '@';
+	name[n] = '\0';
+	return vigil_rec_put_strings(rec, type, name, n + 1, VIGIL_FIELD_F_ABSTRACT);
 }
 
 #ifdef CONFIG_VIGIL_KUNIT_TEST

@@ -29,6 +29,10 @@ int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
 		      u32 max);
 int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
 		       const struct path *path, const struct path *view);
+struct dentry;
+int vigil_rec_put_child_path(struct vigil_rec *rec, u16 type,
+			     const struct path *dir, struct dentry *dentry,
+			     const struct path *view);
 int vigil_rec_put_user_strings(struct vigil_rec *rec, u16 type,
 			       unsigned long start, unsigned long end,
 			       u32 max);
@@ -43,5 +47,14 @@ static inline struct vigil_event *vigil_rec_event(const struct vigil_rec *rec)
 u32 vigil_rec_finish(struct vigil_rec *rec);
 
 void vigil_rec_fill_proc(struct vigil_proc *proc, struct task_struct *task);
+void vigil_rec_fill_actor(struct vigil_actor *actor, struct task_struct *task);
+
+struct sockaddr;
+struct sockaddr_un;
+
+u32 vigil_rec_fill_sockaddr(struct vigil_sockaddr *out,
+			    const struct sockaddr *sa, int len);
+int vigil_rec_put_unix_path(struct vigil_rec *rec, u16 type,
+			    const struct sockaddr_un *sun, u32 n);
 
 #endif /* _VIGIL_RECORD_H */

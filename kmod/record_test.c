@@ -276,6 +276,146 @@ static void vigil_record_test_proc_block(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, proc.start_ns, current->group_leader->start_time);
 }
 
+static void vigil_record_test_actor(struct kunit *test)
+{
+	struct vigil_actor actor;
+
+	memset(&actor, 0xff, sizeof(actor));
+	vigil_rec_fill_actor(&actor, current);
+	KUNIT_EXPECT_EQ(test, actor.proc.tgid, task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, actor.proc.reserved, 0);
+#ifdef CONFIG_CGROUPS
+	KUNIT_EXPECT_EQ(test, actor.cgroup_id, cgroup_id(task_dfl_cgroup(current)));
+#endif
+}
+
+static void vigil_record_test_sockaddr_inet(struct kunit *test)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_port = htons(8080),
+		.sin_addr.s_addr = htonl(0x7f000001),
+	};
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6, .sin6_port = htons(443),
+		.sin6_scope_id = 3,
+	};
+	struct vigil_sockaddr out = {};
+
+	KUNIT_EXPECT_EQ(test, vigil_rec_fill_sockaddr(&out, (void *)&sin, sizeof(sin)), 0);
+	KUNIT_EXPECT_EQ(test, out.family, AF_INET);
+	KUNIT_EXPECT_EQ(test, out.port, 8080);
+	KUNIT_EXPECT_EQ(test, out.addr[0], 127);
+	KUNIT_EXPECT_EQ(test, out.addr[3], 1);
+	sin6.sin6_addr.s6_addr[15] = 1;
+	memset(&out, 0, sizeof(out));
+	vigil_rec_fill_sockaddr(&out, (void *)&sin6, sizeof(sin6));
+	KUNIT_EXPECT_EQ(test, out.family, AF_INET6);
+	KUNIT_EXPECT_EQ(test, out.port, 443);
+	KUNIT_EXPECT_EQ(test, out.addr[15], 1);
+	KUNIT_EXPECT_EQ(test, out.scope_id, 3);
+	/* The RFC 2133 length has no scope id; shorter is no address. */
+	memset(&out, 0, sizeof(out));
+	vigil_rec_fill_sockaddr(&out, (void *)&sin6, SIN6_LEN_RFC2133);
+	KUNIT_EXPECT_EQ(test, out.family, AF_INET6);
+	KUNIT_EXPECT_EQ(test, out.scope_id, 0);
+	memset(&out, 0, sizeof(out));
+	vigil_rec_fill_sockaddr(&out, (void *)&sin6, SIN6_LEN_RFC2133 - 1);
+	KUNIT_EXPECT_EQ(test, out.family, 0);
+	vigil_rec_fill_sockaddr(&out, (void *)&sin, sizeof(sin) - 1);
+	KUNIT_EXPECT_EQ(test, out.family, 0);
+	vigil_rec_fill_sockaddr(&out, (void *)&sin, 1);
+	KUNIT_EXPECT_EQ(test, out.family, 0);
+}
+
+/* A unix address's path field: a path, an abstract name, none. */
+static const struct vigil_field *test_unix_path(struct kunit *test,
+						struct vigil_rec *rec,
+						const struct sockaddr_un *sun,
+						int len)
+{
+	struct vigil_sockaddr out = {};
+	u32 n = vigil_rec_fill_sockaddr(&out, (const void *)sun, len);
+	struct vigil_event *ev = vigil_rec_event(rec);
+
+	KUNIT_EXPECT_EQ(test, out.family, AF_UNIX);
+	rec->len = sizeof(struct vigil_net_event);
+	rec->last = 0;
+	ev->flags = 0;
+	vigil_rec_put_unix_path(rec, VIGIL_FIELD_LOCAL_PATH, sun, n);
+	vigil_rec_finish(rec);
+	return test_field_n(ev, 0);
+}
+
+static void vigil_record_test_unix_paths(struct kunit *test)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/run/x.sock" };
+	int base = offsetof(struct sockaddr_un, sun_path);
+	void *buf = kunit_kmalloc(test, 512, GFP_KERNEL);
+	const struct vigil_field *f;
+	struct vigil_rec rec;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, vigil_rec_init(&rec, buf, 512, VIGIL_EVENT_NET_BIND,
+						   sizeof(struct vigil_net_event), 1, 1));
+	f = test_unix_path(test, &rec, &sun, base + 12);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/run/x.sock");
+	KUNIT_EXPECT_EQ(test, f->flags, 0);
+	/* A length that leaves out the NUL, and one past it: the same path. */
+	f = test_unix_path(test, &rec, &sun, base + 11);
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/run/x.sock");
+	f = test_unix_path(test, &rec, &sun, sizeof(sun));
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/run/x.sock");
+	/* An abstract name: every byte, its NULs as '@'. */
+	memcpy(sun.sun_path, "\0abs\0x", 7);
+	f = test_unix_path(test, &rec, &sun, base + 6);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "@abs@x");
+	KUNIT_EXPECT_EQ(test, f->flags, VIGIL_FIELD_F_ABSTRACT);
+	/* An unnamed address: no field. */
+	KUNIT_EXPECT_NULL(test, test_unix_path(test, &rec, &sun, base));
+	/* A whole 108-byte name in a record with little room: cut, flagged. */
+	memset(sun.sun_path, 'a', sizeof(sun.sun_path));
+	rec.cap = sizeof(struct vigil_net_event) + sizeof(struct vigil_field) + 32;
+	f = test_unix_path(test, &rec, &sun, sizeof(sun));
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, strlen(VIGIL_FIELD_DATA(f)), 31);
+	KUNIT_EXPECT_TRUE(test, f->flags & VIGIL_FIELD_F_TRUNCATED);
+}
+
+/* An entry not made yet: its directory's path and its name. */
+static void vigil_record_test_child_path(struct kunit *test)
+{
+	const struct vigil_field *f;
+	struct vigil_event *ev;
+	struct dentry *child;
+	struct vigil_rec rec;
+	struct path root;
+
+	KUNIT_ASSERT_EQ(test, kern_path("/", 0, &root), 0);
+	child = d_alloc_name(root.dentry, "not-yet");
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	ev = test_rec_init(test, &rec, 256);
+	KUNIT_EXPECT_EQ(test, vigil_rec_put_child_path(&rec, VIGIL_FIELD_PATH, &root,
+							child, NULL), 0);
+	vigil_rec_finish(&rec);
+	f = test_field_n(ev, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/not-yet");
+	KUNIT_EXPECT_EQ(test, f->flags, 0);
+	/* No room for the name: empty, flagged; never a cut path. */
+	ev = test_rec_init(test, &rec, sizeof(struct vigil_exec_event) +
+			   sizeof(struct vigil_field) + 8);
+	vigil_rec_put_child_path(&rec, VIGIL_FIELD_PATH, &root, child, NULL);
+	vigil_rec_finish(&rec);
+	f = test_field_n(ev, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), 1);
+	KUNIT_EXPECT_EQ(test, f->flags, VIGIL_FIELD_F_UNAVAILABLE | VIGIL_FIELD_F_TRUNCATED);
+	dput(child);
+	path_put(&root);
+}
+
 static struct kunit_case vigil_record_test_cases[] = {
 	KUNIT_CASE(vigil_record_test_init),
 	KUNIT_CASE(vigil_record_test_init_too_small),
@@ -289,6 +429,10 @@ static struct kunit_case vigil_record_test_cases[] = {
 	KUNIT_CASE(vigil_record_test_path_too_long),
 	KUNIT_CASE(vigil_record_test_user_strings_unavailable),
 	KUNIT_CASE(vigil_record_test_proc_block),
+	KUNIT_CASE(vigil_record_test_actor),
+	KUNIT_CASE(vigil_record_test_sockaddr_inet),
+	KUNIT_CASE(vigil_record_test_unix_paths),
+	KUNIT_CASE(vigil_record_test_child_path),
 	{}
 };
 

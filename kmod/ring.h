@@ -31,7 +31,7 @@ struct vm_area_struct;
 #define VIGIL_RING_WAKE_INTERVAL_NS	(10 * NSEC_PER_MSEC)
 
 /* Number of VIGIL_DROP_* causes the shim uses today. */
-#define VIGIL_DROP_CAUSES	4
+#define VIGIL_DROP_CAUSES	5
 
 /* mmap page offsets; see the ring section of <linux/vigil.h>. */
 #define VIGIL_RING_PGOFF_CONSUMER	0

@@ -57,6 +57,7 @@ struct vigil_session *vigil_session_open(struct file *file)
 	vigil_heartbeat_init(&s->heartbeat, s);
 	vigil_pending_init(&s->pending, vigil_param_max_waiters());
 	vigil_mute_set_init(&s->mutes);
+	vigil_limits_init(&s->limits);
 	err = vigil_vcache_init(&s->cache, vigil_param_cache_size());
 	if (err)
 		goto err_free;

@@ -8,11 +8,13 @@
 #define _VIGIL_SESSION_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/path.h>
 #include <linux/types.h>
 
 #include "auth.h"
 #include "heartbeat.h"
+#include "limit.h"
 #include "mute.h"
 #include "pending.h"
 #include "vcache.h"
@@ -32,6 +34,7 @@ struct vigil_session {
 	struct vigil_pending pending;	/* AUTH events waiting */
 	struct vigil_vcache cache;	/* cached verdicts */
 	struct vigil_mute_set mutes;
+	struct vigil_limits limits;	/* rate limits per event type */
 	struct vigil_auth_counters __percpu *stats; /* [VIGIL_AUTH_TYPES] */
 };
 
@@ -44,8 +47,12 @@ struct vigil_session {
 #define VIGIL_AUTH_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN))
 
+/* The catalogue (ABI 1.3): hooks attached only while subscribed. */
+#define VIGIL_CATALOGUE_EVENTS	(GENMASK_ULL(VIGIL_EVENT_FILE_TRUNCATE, VIGIL_EVENT_CRED))
+
 /* Every event type a broker may subscribe to. */
-#define VIGIL_KNOWN_EVENTS	(VIGIL_DEFAULT_EVENTS | VIGIL_AUTH_EVENTS)
+#define VIGIL_KNOWN_EVENTS	(VIGIL_DEFAULT_EVENTS | VIGIL_AUTH_EVENTS | \
+				 VIGIL_CATALOGUE_EVENTS)
 
 struct vigil_session *vigil_session_open(struct file *file);
 void vigil_session_close(struct vigil_session *s);

@@ -72,7 +72,8 @@ static int vigil_shim_attach(struct vigil_session *s)
 	vigil_pending_reopen(&s->pending);
 	/* Nothing watched the files while detached: start afresh. */
 	vigil_vcache_flush(&s->cache);
-	err = vigil_hooks_attach_all();
+	/* s->events changes under vigil_shim_lock, which we hold. */
+	err = vigil_hooks_attach_all(READ_ONCE(s->events));
 	if (err) {
 		vigil_pending_release_all(&s->pending);
 		return err;
@@ -267,6 +268,37 @@ int vigil_shim_rearm(void)
 	if (s)
 		vigil_shim_notify(s);
 out_unlock:
+	mutex_unlock(&vigil_shim_lock);
+	return err;
+}
+
+/**
+ * vigil_shim_subscribe() - change what a connected session subscribes to
+ * @s: the session
+ * @events: VIGIL_EVENT_BIT()s, checked by the caller
+ *
+ * The catalogue's hooks follow: those newly wanted are attached before the
+ * events are delivered, those no longer wanted detached after.  While the
+ * shim is tripped only the subscription changes; a re-arm attaches what
+ * it wants.
+ *
+ * Return: 0; or the error of a hook that could not be attached, after
+ * which the subscriptions and the hooks are as they were.
+ */
+int vigil_shim_subscribe(struct vigil_session *s, u64 events)
+{
+	int err = 0;
+
+	mutex_lock(&vigil_shim_lock);
+	/* Attach the union first: no event wanted goes unhooked meanwhile. */
+	if (vigil_shim_session == s && vigil_shim_attached)
+		err = vigil_hooks_update(READ_ONCE(s->events) | events);
+	if (!err) {
+		/* Read locklessly by the hooks (vigil_emit_begin()). */
+		WRITE_ONCE(s->events, events);
+		if (vigil_shim_session == s && vigil_shim_attached)
+			err = vigil_hooks_update(events);
+	}
 	mutex_unlock(&vigil_shim_lock);
 	return err;
 }

@@ -35,13 +35,14 @@ kernel_reports() {
 }
 
 count_results() {
-	local summary passed failed
+	local summary passed failed crashed
 
 	summary=$(grep -a 'Testing complete' "$log" | tail -n 1 || true)
 	passed=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$summary")
 	failed=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$summary")
+	crashed=$(sed -n 's/.*crashed: \([0-9]*\).*/\1/p' <<<"$summary")
 	passed=${passed:-0}
-	failed=${failed:-0}
+	failed=$((${failed:-0} + ${crashed:-0}))
 	[ -n "$summary" ] || failed=1	# the kernel did not build or boot
 	if [ -n "$(kernel_reports)" ]; then
 		kernel_reports

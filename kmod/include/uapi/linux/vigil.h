@@ -134,6 +134,14 @@
  *   counters and its configuration.  On sessions, before the handshake
  *   too, and on control handles.  EINVAL for flags != 0.
  *
+ * VIGIL_IOC_LIMIT (struct vigil_limit, read/write)
+ *   Limit the records of one NOTIFY type to so many per second (fixed
+ *   one-second windows; 0: no limit), or with VIGIL_LIMIT_F_GET read the
+ *   limit; both return how many were skipped so far.  A skipped event
+ *   takes its sequence number and counts in dropped[VIGIL_DROP_RATE_LIMIT].
+ *   Errors: EINVAL (an AUTH, watchdog or unknown type, unknown flags),
+ *   EFAULT.
+ *
  * VIGIL_IOC_REARM (struct vigil_rearm, write)
  *   Re-arm a tripped shim: the hooks are attached again for the connected
  *   broker, if any, and fault counting starts afresh.  On sessions and
@@ -180,7 +188,11 @@
  *
  * poll(2) reports POLLIN while the producer position is ahead of the
  * consumer position.  Wake-ups are batched: the shim wakes the broker
- * only for a record written at the consumer's current position.
+ * only for a record written at the consumer's current position, and for
+ * NOTIFY records at most once per 10 milliseconds: at once if the last
+ * wake-up is older, else when the 10 ms are up, so that a burst costs one
+ * wake-up.  It wakes it at once for an AUTH record, and when a quarter of
+ * the ring is full.
  *
  * Nothing is lost silently: every event the shim produced for this
  * session took a sequence number, and every one that did not reach the
@@ -212,6 +224,45 @@
  *                    or was re-armed.  Always delivered: it cannot be
  *                    unsubscribed or muted.
  *
+ * The catalogue (1.3).  Each record starts with a struct vigil_actor, the
+ * process acting, and carries its executable in VIGIL_FIELD_EXE.  Each
+ * type's hook is attached only while a broker subscribes to it, so that
+ * an event nobody wants costs nothing.  Operations are reported when the
+ * kernel checks them (its security hooks), before they are carried out:
+ * one that then fails for another reason was reported all the same.
+ *
+ * VIGIL_EVENT_CRED   struct vigil_cred_event: a process's uids, gids or
+ *                    capabilities changed (setuid(2), a set-user-ID
+ *                    exec, capset(2)...): old and new values.
+ * VIGIL_EVENT_SIGNAL  struct vigil_signal_event: a process sent a signal
+ *                    to another process (kill(2), tgkill(2),
+ *                    sigqueue(3)); signals the kernel sends are not
+ *                    reported.
+ * VIGIL_EVENT_PTRACE  struct vigil_ptrace_event: a process became traced.
+ * VIGIL_EVENT_MODULE_LOAD, _MODULE_UNLOAD  struct vigil_module_event: a
+ *                    kernel module was loaded or removed.  Field:
+ *                    VIGIL_FIELD_NAME.
+ * VIGIL_EVENT_MOUNT, _UMOUNT  struct vigil_mount_event: a filesystem was
+ *                    mounted (mount(2), or move_mount(2)) or unmounted.
+ *                    Fields: VIGIL_FIELD_SOURCE (mounts), VIGIL_FIELD_PATH
+ *                    (the mount point), VIGIL_FIELD_FSTYPE.
+ * VIGIL_EVENT_NET_CONNECT, _NET_BIND, _NET_LISTEN, _NET_ACCEPT
+ *                    struct vigil_net_event: a socket of AF_INET, AF_INET6
+ *                    or AF_UNIX connected, was bound, listened, or
+ *                    accepted a connection.  Fields for AF_UNIX:
+ *                    VIGIL_FIELD_LOCAL_PATH, VIGIL_FIELD_PEER_PATH.
+ * VIGIL_EVENT_FILE_OPEN, _FILE_CLOSE_WRITE, _FILE_CREATE, _FILE_UNLINK,
+ * _FILE_RENAME, _FILE_ATTR, _FILE_LINK, _FILE_TRUNCATE
+ *                    struct vigil_file_event: a file was opened, closed
+ *                    after being opened for writing, created, removed,
+ *                    renamed, changed mode or owner, linked (hard or
+ *                    symbolic) or truncated.  Fields: VIGIL_FIELD_PATH;
+ *                    VIGIL_FIELD_NEW_PATH for a rename (the new name) and
+ *                    a hard link (the link made; PATH is the file linked
+ *                    to); VIGIL_FIELD_TARGET for a symbolic link (its
+ *                    contents; PATH is the link).  Directories are only
+ *                    reported when removed.
+ *
  * Kernel threads are not reported: not their creation, not their exit.
  * Ids are in the initial pid namespace, uids and gids in the initial user
  * namespace, times are CLOCK_MONOTONIC nanoseconds.
@@ -228,9 +279,12 @@
  *      cache, subscriptions, AUTH stats.
  * 1.2: the watchdog: its status and re-arm commands, its record, control
  *      handles (O_RDONLY opens), the internal-error drop cause.
+ * 1.3: the catalogue: credential, signal, ptrace, module, mount, network
+ *      and file records, each with the actor block; rate limits
+ *      (VIGIL_IOC_LIMIT) and their drop cause.
  */
 #define VIGIL_ABI_MAJOR		1
-#define VIGIL_ABI_MINOR		2
+#define VIGIL_ABI_MINOR		3
 
 /* Feature bits, returned in vigil_handshake.features. */
 #define VIGIL_FEATURE_PROC_EVENTS	(1ULL << 0)	/* fork, exec, exit */
@@ -239,6 +293,7 @@
 #define VIGIL_FEATURE_VERDICT_CACHE	(1ULL << 3)	/* VIGIL_VERDICT_F_CACHE */
 #define VIGIL_FEATURE_MUTES		(1ULL << 4)	/* VIGIL_IOC_MUTE */
 #define VIGIL_FEATURE_WATCHDOG		(1ULL << 5)	/* the watchdog, control handles */
+#define VIGIL_FEATURE_CATALOGUE		(1ULL << 6)	/* the 1.3 records, limits */
 
 /**
  * struct vigil_handshake - agree on the ABI, learn the ring geometry
@@ -504,6 +559,26 @@ struct vigil_rearm {
 
 #define VIGIL_IOC_REARM		_IOW(VIGIL_IOC_MAGIC, 0x08, struct vigil_rearm)
 
+/* vigil_limit.flags */
+#define VIGIL_LIMIT_F_GET	(1U << 0)	/* read the limit, change nothing */
+
+/**
+ * struct vigil_limit - a rate limit on one NOTIFY event type
+ * @type: in: VIGIL_EVENT_*, not an AUTH type nor VIGIL_EVENT_WATCHDOG
+ * @per_second: in: records of @type let through per second, 0 for no
+ *	limit; with VIGIL_LIMIT_F_GET, out: the limit
+ * @flags: in: VIGIL_LIMIT_F_*
+ * @skipped: out: events of @type the limit skipped in this session
+ */
+struct vigil_limit {
+	__u32 type;
+	__u32 per_second;
+	__aligned_u64 flags;
+	__aligned_u64 skipped;
+};
+
+#define VIGIL_IOC_LIMIT		_IOWR(VIGIL_IOC_MAGIC, 0x09, struct vigil_limit)
+
 /**
  * struct vigil_ring_consumer - the page the broker writes
  * @pos: position up to which the broker has consumed; store with release
@@ -518,6 +593,7 @@ struct vigil_ring_consumer {
 #define VIGIL_DROP_NESTED	1	/* a hook ran inside another on one CPU */
 #define VIGIL_DROP_DISCARDED	2	/* written, then withdrawn by the shim */
 #define VIGIL_DROP_INTERNAL	3	/* lost to an internal error of the shim */
+#define VIGIL_DROP_RATE_LIMIT	4	/* skipped by a rate limit (VIGIL_IOC_LIMIT) */
 #define VIGIL_DROP_SLOTS	16	/* size of the array; unused slots are 0 */
 
 /**
@@ -558,6 +634,25 @@ struct vigil_ring_hdr {
 #define VIGIL_EVENT_AUTH_EXEC	4
 #define VIGIL_EVENT_AUTH_OPEN	5
 #define VIGIL_EVENT_WATCHDOG	6
+#define VIGIL_EVENT_CRED	7
+#define VIGIL_EVENT_SIGNAL	8
+#define VIGIL_EVENT_PTRACE	9
+#define VIGIL_EVENT_MODULE_LOAD	10
+#define VIGIL_EVENT_MODULE_UNLOAD 11
+#define VIGIL_EVENT_MOUNT	12
+#define VIGIL_EVENT_UMOUNT	13
+#define VIGIL_EVENT_NET_CONNECT	14
+#define VIGIL_EVENT_NET_BIND	15
+#define VIGIL_EVENT_NET_LISTEN	16
+#define VIGIL_EVENT_NET_ACCEPT	17
+#define VIGIL_EVENT_FILE_OPEN	18
+#define VIGIL_EVENT_FILE_CLOSE_WRITE 19
+#define VIGIL_EVENT_FILE_CREATE	20
+#define VIGIL_EVENT_FILE_UNLINK	21
+#define VIGIL_EVENT_FILE_RENAME	22
+#define VIGIL_EVENT_FILE_ATTR	23
+#define VIGIL_EVENT_FILE_LINK	24
+#define VIGIL_EVENT_FILE_TRUNCATE 25
 
 #define VIGIL_EVENT_VERSION	1
 
@@ -757,6 +852,267 @@ struct vigil_watchdog_event {
 	__aligned_u64 trip_time_ns;
 };
 
+/**
+ * struct vigil_actor - the process acting, first in each record of 1.3
+ * @proc: the process, as in the process records
+ * @cgroup_id: the id of its cgroup in the cgroup v2 hierarchy (the inode
+ *	number of the cgroup's directory, as bpf_get_current_cgroup_id()
+ *	gives it): which container it runs in; 0 if unknown
+ *
+ * Its executable is the record's VIGIL_FIELD_EXE.
+ */
+struct vigil_actor {
+	struct vigil_proc proc;
+	__aligned_u64 cgroup_id;
+};
+
+/* vigil_cred_event.changed */
+#define VIGIL_CRED_UIDS		(1U << 0)	/* uid, euid, suid or fsuid */
+#define VIGIL_CRED_GIDS		(1U << 1)	/* gid, egid, sgid or fsgid */
+#define VIGIL_CRED_CAPS		(1U << 2)	/* a capability set */
+
+/**
+ * struct vigil_ids - the user and group ids of a process
+ * @uid: real user id
+ * @euid: effective
+ * @suid: saved
+ * @fsuid: for filesystem access
+ * @gid: real group id
+ * @egid: effective
+ * @sgid: saved
+ * @fsgid: for filesystem access
+ */
+struct vigil_ids {
+	__u32 uid;
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 sgid;
+	__u32 fsgid;
+};
+
+/**
+ * struct vigil_caps - the capability sets of a process, CAP_* bits
+ * @effective: effective
+ * @permitted: permitted
+ * @inheritable: inheritable
+ * @ambient: ambient
+ */
+struct vigil_caps {
+	__aligned_u64 effective;
+	__aligned_u64 permitted;
+	__aligned_u64 inheritable;
+	__aligned_u64 ambient;
+};
+
+/**
+ * struct vigil_cred_event - VIGIL_EVENT_CRED
+ * @hdr: common header
+ * @actor: the process whose credentials change; its ids as they were
+ * @old_ids: before
+ * @new_ids: after
+ * @old_caps: before
+ * @new_caps: after
+ * @changed: VIGIL_CRED_* of what differs
+ * @reserved: zero
+ *
+ * Reported when the change is made (commit_creds()); a change that only
+ * touches other parts of the credentials (keyrings, securebits) is not.
+ */
+struct vigil_cred_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	struct vigil_ids old_ids;
+	struct vigil_ids new_ids;
+	struct vigil_caps old_caps;
+	struct vigil_caps new_caps;
+	__u32 changed;
+	__u32 reserved;
+};
+
+/* vigil_signal_event.flags */
+#define VIGIL_SIGNAL_F_GROUP	(1U << 0)	/* to the process, not a thread */
+
+/**
+ * struct vigil_signal_event - VIGIL_EVENT_SIGNAL
+ * @hdr: common header
+ * @actor: the sender
+ * @target_pid: thread id of the target
+ * @target_tgid: process id of the target
+ * @signo: the signal number
+ * @code: its si_code: SI_USER (kill), SI_TKILL (tkill, tgkill), SI_QUEUE...
+ * @flags: VIGIL_SIGNAL_F_*
+ * @result: what the kernel made of it: 0 delivered, 1 ignored, 2 already
+ *	pending, 3 queue overflow, 4 delivered without its information
+ */
+struct vigil_signal_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__u32 target_pid;
+	__u32 target_tgid;
+	__u32 signo;
+	__s32 code;
+	__u32 flags;
+	__s32 result;
+};
+
+/* vigil_ptrace_event.flags */
+#define VIGIL_PTRACE_F_TRACEME	(1U << 0)	/* the target asked (PTRACE_TRACEME) */
+#define VIGIL_PTRACE_F_FORK	(1U << 1)	/* a traced process's new child */
+
+/**
+ * struct vigil_ptrace_event - VIGIL_EVENT_PTRACE
+ * @hdr: common header
+ * @actor: the process that made it happen: the tracer attaching
+ *	(PTRACE_ATTACH, PTRACE_SEIZE), the target itself, or the traced
+ *	parent of the target
+ * @tracer_pid: thread id of the tracer
+ * @tracer_tgid: process id of the tracer
+ * @target_pid: thread id of the thread now traced
+ * @target_tgid: its process id
+ * @flags: VIGIL_PTRACE_F_*
+ * @reserved: zero
+ */
+struct vigil_ptrace_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__u32 tracer_pid;
+	__u32 tracer_tgid;
+	__u32 target_pid;
+	__u32 target_tgid;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct vigil_module_event - VIGIL_EVENT_MODULE_LOAD, _MODULE_UNLOAD
+ * @hdr: common header
+ * @actor: the process that loaded or removed it
+ * @taints: MODULE_LOAD: the taint flags the module brings (1 << TAINT_*);
+ *	otherwise 0
+ * @reserved: zero
+ *
+ * Field: VIGIL_FIELD_NAME, the module's name.
+ */
+struct vigil_module_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__u32 taints;
+	__u32 reserved;
+};
+
+/* vigil_mount_event.flags: besides mount(2)'s MS_* flags */
+#define VIGIL_MOUNT_F_MOVE_MOUNT (1ULL << 63)	/* by move_mount(2) */
+
+/**
+ * struct vigil_mount_event - VIGIL_EVENT_MOUNT, _UMOUNT
+ * @hdr: common header
+ * @actor: the process mounting or unmounting
+ * @flags: MOUNT: mount(2)'s flags (MS_BIND, MS_REMOUNT, MS_MOVE...), or
+ *	VIGIL_MOUNT_F_MOVE_MOUNT; UMOUNT: umount2(2)'s flags (MNT_*)
+ *
+ * Fields: VIGIL_FIELD_SOURCE (MOUNT: what mount(2) was given to mount,
+ * a device, a directory or a name; for move_mount(2) the path of the
+ * mount moved), VIGIL_FIELD_PATH (the mount point), VIGIL_FIELD_FSTYPE
+ * (the filesystem's type, absent when mount(2) needs none).
+ */
+struct vigil_mount_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__aligned_u64 flags;
+};
+
+/**
+ * struct vigil_sockaddr - an address of a socket
+ * @family: AF_INET, AF_INET6 or AF_UNIX; 0 if the socket has none
+ * @port: the port, in host order; 0 for AF_UNIX
+ * @scope_id: AF_INET6: the scope (interface) id; otherwise 0
+ * @addr: AF_INET: the address in its first 4 bytes, network order;
+ *	AF_INET6: 16 bytes; AF_UNIX: zero (the path is a field)
+ */
+struct vigil_sockaddr {
+	__u16 family;
+	__u16 port;
+	__u32 scope_id;
+	__u8 addr[16];
+};
+
+/**
+ * struct vigil_net_event - VIGIL_EVENT_NET_CONNECT, _BIND, _LISTEN, _ACCEPT
+ * @hdr: common header
+ * @actor: the process
+ * @family: the socket's: AF_INET, AF_INET6 or AF_UNIX
+ * @type: SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET...
+ * @protocol: IPPROTO_TCP, IPPROTO_UDP...; 0 for AF_UNIX
+ * @reserved: zero
+ * @backlog: NET_LISTEN: the backlog asked for; otherwise 0
+ * @reserved2: zero
+ * @local: the socket's own address: for NET_BIND the one asked for; for
+ *	NET_CONNECT and NET_LISTEN the one it has (AF_INET: 0.0.0.0 port 0
+ *	before it is bound); for NET_ACCEPT the new connection's
+ * @remote: NET_CONNECT: the address to connect to; NET_ACCEPT: the peer;
+ *	otherwise family 0
+ *
+ * Fields for AF_UNIX: VIGIL_FIELD_LOCAL_PATH and VIGIL_FIELD_PEER_PATH,
+ * the paths of @local and @remote; an abstract name (sun_path[0] NUL) is
+ * given with '@' in place of its NUL and flagged VIGIL_FIELD_F_ABSTRACT;
+ * an unnamed address has no field.
+ */
+struct vigil_net_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__u16 family;
+	__u16 type;
+	__u16 protocol;
+	__u16 reserved;
+	__u32 backlog;
+	__u32 reserved2;
+	struct vigil_sockaddr local;
+	struct vigil_sockaddr remote;
+};
+
+/* vigil_file_event.flags, by type */
+#define VIGIL_FILE_F_DIR	(1U << 0)	/* UNLINK: a directory (rmdir) */
+#define VIGIL_FILE_F_SYMLINK	(1U << 0)	/* LINK: a symbolic link */
+#define VIGIL_ATTR_MODE		(1U << 0)	/* ATTR: the mode changes */
+#define VIGIL_ATTR_UID		(1U << 1)	/* ATTR: the owner changes */
+#define VIGIL_ATTR_GID		(1U << 2)	/* ATTR: the group changes */
+
+/**
+ * struct vigil_file_event - the VIGIL_EVENT_FILE_* records
+ * @hdr: common header
+ * @actor: the process
+ * @flags: OPEN: the flags given to open(2) (O_ACCMODE, O_CREAT, O_TRUNC,
+ *	O_APPEND...); UNLINK: VIGIL_FILE_F_DIR; RENAME: renameat2(2)'s
+ *	flags (RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT); ATTR: VIGIL_ATTR_*;
+ *	LINK: VIGIL_FILE_F_SYMLINK; otherwise 0
+ * @mode: CREATE: the new file's mode, its type included (S_IFREG...);
+ *	ATTR with VIGIL_ATTR_MODE: the new mode; otherwise the file's mode
+ * @uid: ATTR with VIGIL_ATTR_UID: the new owner; otherwise the file's
+ * @gid: ATTR with VIGIL_ATTR_GID: the new group; otherwise the file's
+ * @dev: the file's device, as stat(2) gives st_dev (CREATE, and LINK of
+ *	a symbolic link: the directory's)
+ * @reserved: zero
+ * @ino: the file's inode number; 0 for a file not made yet (CREATE, and
+ *	LINK of a symbolic link)
+ *
+ * Uids and gids are in the initial user namespace.  Fields: see the
+ * record types above.
+ */
+struct vigil_file_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__u32 flags;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 dev;
+	__u32 reserved;
+	__aligned_u64 ino;
+};
+
 /*
  * Variable-length field types, vigil_field.type.
  *
@@ -764,7 +1120,15 @@ struct vigil_watchdog_event {
  *                       its interpreter), as the process sees it
  * VIGIL_FIELD_FILENAME  string: the path as given to execve(2)
  * VIGIL_FIELD_ARGV      the arguments, each ending in a NUL
- * VIGIL_FIELD_PATH      string: the file an AUTH_OPEN is about
+ * VIGIL_FIELD_PATH      string: the file an AUTH_OPEN or a file record is
+ *                       about, the mount point of a mount record
+ * VIGIL_FIELD_NEW_PATH  string: a rename's new name, a link's new link
+ * VIGIL_FIELD_TARGET    string: the contents of a new symbolic link
+ * VIGIL_FIELD_NAME      string: a kernel module's name
+ * VIGIL_FIELD_SOURCE    string: what a mount mounts
+ * VIGIL_FIELD_FSTYPE    string: a filesystem type
+ * VIGIL_FIELD_LOCAL_PATH  string: a unix socket's own path
+ * VIGIL_FIELD_PEER_PATH   string: a unix socket's peer's path
  *
  * Paths are resolved from the process's root directory.  When that is not
  * the broker's (a chroot, another mount namespace), the path names the
@@ -775,11 +1139,19 @@ struct vigil_watchdog_event {
 #define VIGIL_FIELD_FILENAME	2
 #define VIGIL_FIELD_ARGV	3
 #define VIGIL_FIELD_PATH	4
+#define VIGIL_FIELD_NEW_PATH	5
+#define VIGIL_FIELD_TARGET	6
+#define VIGIL_FIELD_NAME	7
+#define VIGIL_FIELD_SOURCE	8
+#define VIGIL_FIELD_FSTYPE	9
+#define VIGIL_FIELD_LOCAL_PATH	10
+#define VIGIL_FIELD_PEER_PATH	11
 
 /* vigil_field.flags */
 #define VIGIL_FIELD_F_TRUNCATED		(1U << 0)	/* cut to fit a bound */
 #define VIGIL_FIELD_F_UNAVAILABLE	(1U << 1)	/* could not be read: empty */
 #define VIGIL_FIELD_F_OTHER_ROOT	(1U << 2)	/* path from another root */
+#define VIGIL_FIELD_F_ABSTRACT		(1U << 3)	/* a unix socket's abstract name */
 
 /* Bounds of field data, the terminating NUL included. */
 #define VIGIL_PATH_MAX		4096
