@@ -6,6 +6,38 @@
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
+static const char *const catalogue_names[] = {
+	[VIGIL_EVENT_CRED] = "cred",
+	[VIGIL_EVENT_SIGNAL] = "signal",
+	[VIGIL_EVENT_PTRACE] = "ptrace",
+	[VIGIL_EVENT_MODULE_LOAD] = "module_load",
+	[VIGIL_EVENT_MODULE_UNLOAD] = "module_unload",
+	[VIGIL_EVENT_MOUNT] = "mount",
+	[VIGIL_EVENT_UMOUNT] = "umount",
+	[VIGIL_EVENT_NET_CONNECT] = "net_connect",
+	[VIGIL_EVENT_NET_BIND] = "net_bind",
+	[VIGIL_EVENT_NET_LISTEN] = "net_listen",
+	[VIGIL_EVENT_NET_ACCEPT] = "net_accept",
+	[VIGIL_EVENT_FILE_OPEN] = "file_open",
+	[VIGIL_EVENT_FILE_CLOSE_WRITE] = "file_close_write",
+	[VIGIL_EVENT_FILE_CREATE] = "file_create",
+	[VIGIL_EVENT_FILE_UNLINK] = "file_unlink",
+	[VIGIL_EVENT_FILE_RENAME] = "file_rename",
+	[VIGIL_EVENT_FILE_ATTR] = "file_attr",
+	[VIGIL_EVENT_FILE_LINK] = "file_link",
+	[VIGIL_EVENT_FILE_TRUNCATE] = "file_truncate",
+};
+
+int vigil_event_is_catalogue(uint32_t type)
+{
+	return type >= VIGIL_EVENT_CRED && type <= VIGIL_EVENT_FILE_TRUNCATE;
+}
+
+static const char *vigil_catalogue_name(uint32_t type)
+{
+	return vigil_event_is_catalogue(type) ? catalogue_names[type] : NULL;
+}
+
 const char *vigil_event_type_name(uint32_t type)
 {
 	switch (type) {
@@ -22,7 +54,7 @@ const char *vigil_event_type_name(uint32_t type)
 	case VIGIL_EVENT_WATCHDOG:
 		return "watchdog";
 	}
-	return NULL;
+	return vigil_catalogue_name(type);
 }
 
 const char *vigil_fault_name(uint32_t fault)
@@ -62,6 +94,60 @@ const struct vigil_auth *vigil_event_auth(const struct vigil_event_view *view)
 	return NULL;
 }
 
+const struct vigil_actor *vigil_event_actor(const struct vigil_event_view *view)
+{
+	if (!view->known || !vigil_event_is_catalogue(view->type))
+		return NULL;
+	/* Every catalogue record starts with its header, then the actor. */
+	return &view->fixed.file.actor;
+}
+
+const struct vigil_proc *vigil_event_proc(const struct vigil_event_view *v)
+{
+	const struct vigil_actor *actor = vigil_event_actor(v);
+
+	if (actor)
+		return &actor->proc;
+	if (!v->known)
+		return NULL;
+	switch (v->type) {
+	case VIGIL_EVENT_FORK:
+		return &v->fixed.fork.parent;
+	case VIGIL_EVENT_EXEC:
+		return &v->fixed.exec.proc;
+	case VIGIL_EVENT_EXIT:
+		return &v->fixed.exit.proc;
+	case VIGIL_EVENT_AUTH_EXEC:
+		return &v->fixed.auth_exec.proc;
+	case VIGIL_EVENT_AUTH_OPEN:
+		return &v->fixed.auth_open.proc;
+	}
+	return NULL;
+}
+
+static size_t catalogue_size(uint32_t type)
+{
+	switch (type) {
+	case VIGIL_EVENT_CRED:
+		return sizeof(struct vigil_cred_event);
+	case VIGIL_EVENT_SIGNAL:
+		return sizeof(struct vigil_signal_event);
+	case VIGIL_EVENT_PTRACE:
+		return sizeof(struct vigil_ptrace_event);
+	case VIGIL_EVENT_MODULE_LOAD:
+	case VIGIL_EVENT_MODULE_UNLOAD:
+		return sizeof(struct vigil_module_event);
+	case VIGIL_EVENT_MOUNT:
+	case VIGIL_EVENT_UMOUNT:
+		return sizeof(struct vigil_mount_event);
+	}
+	if (type >= VIGIL_EVENT_NET_CONNECT && type <= VIGIL_EVENT_NET_ACCEPT)
+		return sizeof(struct vigil_net_event);
+	if (type >= VIGIL_EVENT_FILE_OPEN && type <= VIGIL_EVENT_FILE_TRUNCATE)
+		return sizeof(struct vigil_file_event);
+	return 0;
+}
+
 static size_t fixed_size(uint32_t type)
 {
 	switch (type) {
@@ -78,6 +164,51 @@ static size_t fixed_size(uint32_t type)
 	case VIGIL_EVENT_WATCHDOG:
 		return sizeof(struct vigil_watchdog_event);
 	}
+	return catalogue_size(type);
+}
+
+static int is_file(uint32_t t)
+{
+	return t >= VIGIL_EVENT_FILE_OPEN && t <= VIGIL_EVENT_FILE_TRUNCATE;
+}
+
+static int is_mount(uint32_t t)
+{
+	return t == VIGIL_EVENT_MOUNT || t == VIGIL_EVENT_UMOUNT;
+}
+
+static int is_net(uint32_t t)
+{
+	return t >= VIGIL_EVENT_NET_CONNECT && t <= VIGIL_EVENT_NET_ACCEPT;
+}
+
+/* Whether records of type @t carry fields of type @field. */
+static int field_allowed(uint32_t t, uint16_t field)
+{
+	int exec = t == VIGIL_EVENT_EXEC || t == VIGIL_EVENT_AUTH_EXEC;
+
+	switch (field) {
+	case VIGIL_FIELD_EXE:
+		return exec || vigil_event_is_catalogue(t);
+	case VIGIL_FIELD_FILENAME:
+	case VIGIL_FIELD_ARGV:
+		return exec;
+	case VIGIL_FIELD_PATH:
+		return t == VIGIL_EVENT_AUTH_OPEN || is_file(t) || is_mount(t);
+	case VIGIL_FIELD_NEW_PATH:
+		return t == VIGIL_EVENT_FILE_RENAME || t == VIGIL_EVENT_FILE_LINK;
+	case VIGIL_FIELD_TARGET:
+		return t == VIGIL_EVENT_FILE_LINK;
+	case VIGIL_FIELD_NAME:
+		return t == VIGIL_EVENT_MODULE_LOAD || t == VIGIL_EVENT_MODULE_UNLOAD;
+	case VIGIL_FIELD_SOURCE:
+		return t == VIGIL_EVENT_MOUNT;
+	case VIGIL_FIELD_FSTYPE:
+		return is_mount(t);
+	case VIGIL_FIELD_LOCAL_PATH:
+	case VIGIL_FIELD_PEER_PATH:
+		return is_net(t);
+	}
 	return 0;
 }
 
@@ -85,20 +216,23 @@ static size_t fixed_size(uint32_t type)
 static struct vigil_field_view *field_slot(struct vigil_event_view *view,
 					   uint16_t type)
 {
-	int exec = view->type == VIGIL_EVENT_EXEC ||
-		   view->type == VIGIL_EVENT_AUTH_EXEC;
+	struct vigil_field_view *slots[] = {
+		[VIGIL_FIELD_EXE] = &view->exe,
+		[VIGIL_FIELD_FILENAME] = &view->filename,
+		[VIGIL_FIELD_ARGV] = &view->argv,
+		[VIGIL_FIELD_PATH] = &view->path,
+		[VIGIL_FIELD_NEW_PATH] = &view->new_path,
+		[VIGIL_FIELD_TARGET] = &view->target,
+		[VIGIL_FIELD_NAME] = &view->name,
+		[VIGIL_FIELD_SOURCE] = &view->source,
+		[VIGIL_FIELD_FSTYPE] = &view->fstype,
+		[VIGIL_FIELD_LOCAL_PATH] = &view->local_path,
+		[VIGIL_FIELD_PEER_PATH] = &view->peer_path,
+	};
 
-	switch (type) {
-	case VIGIL_FIELD_EXE:
-		return exec ? &view->exe : NULL;
-	case VIGIL_FIELD_FILENAME:
-		return exec ? &view->filename : NULL;
-	case VIGIL_FIELD_ARGV:
-		return exec ? &view->argv : NULL;
-	case VIGIL_FIELD_PATH:
-		return view->type == VIGIL_EVENT_AUTH_OPEN ? &view->path : NULL;
-	}
-	return NULL;
+	if (type >= sizeof(slots) / sizeof(slots[0]) || !field_allowed(view->type, type))
+		return NULL;
+	return slots[type];
 }
 
 /* Strings end in their NUL; argv may be empty, or ends in a NUL. */

@@ -31,12 +31,35 @@ struct vigil_event_view {
 		struct vigil_auth_exec_event auth_exec;
 		struct vigil_auth_open_event auth_open;
 		struct vigil_watchdog_event watchdog;
+		struct vigil_cred_event cred;
+		struct vigil_signal_event signal;
+		struct vigil_ptrace_event ptrace;
+		struct vigil_module_event module;
+		struct vigil_mount_event mount;
+		struct vigil_net_event net;
+		struct vigil_file_event file;
 	} fixed;
 	struct vigil_field_view exe;
 	struct vigil_field_view filename;
 	struct vigil_field_view argv;
 	struct vigil_field_view path;
+	struct vigil_field_view new_path;
+	struct vigil_field_view target;
+	struct vigil_field_view name;
+	struct vigil_field_view source;
+	struct vigil_field_view fstype;
+	struct vigil_field_view local_path;
+	struct vigil_field_view peer_path;
 };
+
+/* Whether @type is one of the catalogue's (ABI 1.3): it has an actor. */
+int vigil_event_is_catalogue(uint32_t type);
+
+/* The acting process of a catalogue record, or NULL for other records. */
+const struct vigil_actor *vigil_event_actor(const struct vigil_event_view *view);
+
+/* The process block of any known record with one, or NULL (watchdog). */
+const struct vigil_proc *vigil_event_proc(const struct vigil_event_view *view);
 
 /* The vigil_auth block of an AUTH record, or NULL for other records. */
 const struct vigil_auth *vigil_event_auth(const struct vigil_event_view *view);

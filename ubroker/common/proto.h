@@ -88,12 +88,19 @@ struct vigil_msg_welcome {
 	uint32_t abi_minor;
 };
 
-/* The event types a client may subscribe to (watchdog records always come). */
+/*
+ * The event types a client may subscribe to (watchdog records always
+ * come): the process and AUTH events, and the catalogue's (ABI 1.3), the
+ * types from VIGIL_EVENT_CRED to VIGIL_EVENT_FILE_TRUNCATE.
+ */
+#define VIGIL_PROTO_CATALOGUE	(((VIGIL_EVENT_BIT(VIGIL_EVENT_FILE_TRUNCATE) << 1) - 1) & \
+				 ~(VIGIL_EVENT_BIT(VIGIL_EVENT_CRED) - 1))
 #define VIGIL_PROTO_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
-				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN))
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN) | \
+				 VIGIL_PROTO_CATALOGUE)
 
 /* struct vigil_msg_subscribe - the types wanted: VIGIL_PROTO_EVENTS bits */
 struct vigil_msg_subscribe {
@@ -192,7 +199,7 @@ struct vigil_msg_cut_off {
 };
 
 /* The shim's drop causes a broker reports (VIGIL_DROP_RING_FULL...). */
-#define VIGIL_STATUS_DROP_CAUSES	4
+#define VIGIL_STATUS_DROP_CAUSES	5
 
 /**
  * struct vigil_msg_broker_status - the broker as a whole, for vigilctl

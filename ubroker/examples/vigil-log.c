@@ -125,6 +125,39 @@ static void put_argv(const struct vigil_message *m)
 	putchar(']');
 }
 
+/* The catalogue's records (libvigil 1.1): the actor's container, and more. */
+static void put_catalogue(const struct vigil_message *m)
+{
+	static const struct { uint32_t field; const char *key; } strings[] = {
+		{ VIGIL_FIELD_NEW_PATH, "new_path" }, { VIGIL_FIELD_TARGET, "target" },
+		{ VIGIL_FIELD_NAME, "name" }, { VIGIL_FIELD_SOURCE, "source" },
+		{ VIGIL_FIELD_FSTYPE, "fstype" }, { VIGIL_FIELD_LOCAL_PATH, "local_path" },
+		{ VIGIL_FIELD_PEER_PATH, "peer_path" },
+	};
+	const struct vigil_actor *a = vigil_message_actor(m);
+	const struct vigil_signal_event *sig = vigil_message_signal(m);
+	const struct vigil_ptrace_event *pt = vigil_message_ptrace(m);
+	const struct vigil_cred_event *cr = vigil_message_cred(m);
+	const struct vigil_net_event *net = vigil_message_net(m);
+	unsigned int i;
+
+	if (!a)
+		return;
+	printf(",\"cgroup_id\":%" PRIu64, (uint64_t)a->cgroup_id);
+	if (sig)
+		printf(",\"signo\":%u,\"target_tgid\":%u", sig->signo, sig->target_tgid);
+	if (pt)
+		printf(",\"tracer_tgid\":%u,\"target_tgid\":%u", pt->tracer_tgid,
+		       pt->target_tgid);
+	if (cr)
+		printf(",\"new_uid\":%u,\"new_euid\":%u", cr->new_ids.uid, cr->new_ids.euid);
+	if (net)
+		printf(",\"family\":%u,\"local_port\":%u,\"remote_port\":%u", net->family,
+		       net->local.port, net->remote.port);
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		put_key_str(strings[i].key, vigil_message_string(m, strings[i].field));
+}
+
 /* What each type adds to the line. */
 static void put_details(const struct vigil_message *m)
 {
@@ -150,6 +183,7 @@ static void put_details(const struct vigil_message *m)
 	put_key_str("filename", vigil_message_filename(m));
 	put_key_str("path", vigil_message_path(m));
 	put_argv(m);
+	put_catalogue(m);
 }
 
 static void put_line(const struct vigil_message *m)
@@ -288,8 +322,10 @@ static void usage(FILE *out)
 	fputs("usage: vigil-log [--socket PATH] [--name NAME] [--events LIST]\n"
 	      "                 [--uid UID]... [--pid TGID]... [--exe-prefix DIR]...\n"
 	      "                 [--mute-path DIR]... [--mute-pid TGID]... [--count N]\n"
-	      "  --events LIST     fork,exec,exit,auth_exec,auth_open (default\n"
-	      "                    fork,exec,exit); AUTH events are allowed\n"
+	      "  --events LIST     event names: fork,exec,exit, auth_exec,auth_open,\n"
+	      "                    or the catalogue's (file_open, net_connect...;\n"
+	      "                    see vigil(3)); default fork,exec,exit; AUTH\n"
+	      "                    events are allowed\n"
 	      "  --uid UID         only processes of this real uid\n"
 	      "  --pid TGID        only these processes\n"
 	      "  --exe-prefix DIR  only events whose executable is under DIR\n"

@@ -18,8 +18,23 @@ static int resolve(int group, const char *name, uint32_t *id)
 	return name[0] == 'x' ? -ENOENT : 0;
 }
 
+/* Rate limits only for NOTIFY types, each within its range. */
+static void check_rate_limits(const struct vigild_config *c)
+{
+	unsigned int t;
+
+	for (t = 0; t < VIGILD_RATE_TYPES; t++)
+		if (c->rate_limit[t] > VIGILD_RATE_LIMIT_MAX ||
+		    (c->rate_limit[t] && (t == 0 || t == VIGIL_EVENT_AUTH_EXEC ||
+					  t == VIGIL_EVENT_AUTH_OPEN ||
+					  t == VIGIL_EVENT_WATCHDOG ||
+					  t > VIGIL_EVENT_FILE_TRUNCATE)))
+			abort();
+}
+
 static void check_config(const struct vigild_config *c)
 {
+	check_rate_limits(c);
 	if (c->client_deadline_ms < 10 || c->client_deadline_ms > 29000 ||
 	    c->cut_off_misses < 1 || c->max_clients < 1 || c->max_clients > 256 ||
 	    c->client_ring_size < 65536 || (c->client_ring_size & (c->client_ring_size - 1)) ||

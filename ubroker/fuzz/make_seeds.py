@@ -8,6 +8,9 @@ import struct
 HERE = os.path.dirname(os.path.abspath(__file__))
 FORK, EXEC, EXIT, AUTH_EXEC, AUTH_OPEN, WATCHDOG = 1, 2, 3, 4, 5, 6
 EXE, FILENAME, ARGV, PATH = 1, 2, 3, 4
+CRED, MODULE_LOAD, MOUNT, NET_CONNECT, NET_BIND, FILE_RENAME = 7, 10, 12, 14, 15, 22
+NEW_PATH, NAME, SOURCE, FSTYPE, LOCAL_PATH = 5, 7, 8, 9, 10
+ABSTRACT = 1 << 3
 BUSY = 1 << 31
 
 
@@ -45,6 +48,29 @@ RECORDS = {
                         [(PATH, 0, b"/tmp/f\0")]),
     "watchdog": record(WATCHDOG, struct.pack("<IIIIQ", 2, 2, 1, 0, 999), []),
 }
+# The catalogue's (ABI 1.3): the actor is the process block and a cgroup id.
+ACTOR = PROC + struct.pack("<Q", 9001)
+MV = (EXE, 0, b"/usr/bin/mv\0")
+IDS = struct.pack("<8I", *([1000] * 8))
+RECORDS.update({
+    "cred": record(CRED, ACTOR + IDS + struct.pack("<8I", *([0] * 8)) +
+                   struct.pack("<8Q", 0, 0, 0, 0, 1 << 21, 1 << 21, 0, 0) +
+                   struct.pack("<II", 5, 0), [MV]),
+    "module_load": record(MODULE_LOAD, ACTOR + struct.pack("<II", 4096, 0),
+                          [MV, (NAME, 0, b"evil\0")]),
+    "mount": record(MOUNT, ACTOR + struct.pack("<Q", 4096),
+                    [MV, (SOURCE, 0, b"/dev/sda1\0"), (PATH, 0, b"/mnt\0"),
+                     (FSTYPE, 0, b"ext4\0")]),
+    "net_connect": record(NET_CONNECT, ACTOR + struct.pack("<HHHHII", 2, 1, 6, 0, 0, 0) +
+                          struct.pack("<HHI16s", 2, 0, 0, b"") +
+                          struct.pack("<HHI16s", 2, 443, 0, bytes([192, 0, 2, 7])), [MV]),
+    "net_bind_unix": record(NET_BIND, ACTOR + struct.pack("<HHHHII", 1, 2, 0, 0, 0, 0) +
+                            struct.pack("<HHI16s", 1, 0, 0, b"") * 2,
+                            [MV, (LOCAL_PATH, ABSTRACT, b"@bus\0")]),
+    "file_rename": record(FILE_RENAME, ACTOR + struct.pack("<6IQ", 1, 0o100644, 1000,
+                                                           100, 2049, 0, 4242),
+                          [MV, (PATH, 0, b"/etc/a\0"), (NEW_PATH, 0, b"/etc/b\0")]),
+})
 
 
 def write(corpus, name, data):
@@ -84,7 +110,7 @@ write("fuzz_frame", "welcome", frame(32, struct.pack("<IIQII", 1, 250, 1 << 20, 
 CLIENT_INFO = (struct.pack("<IIIIQQII", 3, 100, 0, 1, 1 << AUTH_EXEC, 5000, 0, 250) +
                b"guard".ljust(32, b"\0") + struct.pack("<6QII", 1, 0, 1, 1, 0, 0, 0, 0))
 write("fuzz_frame", "admin", frame(6, b"", 6) + frame(7, struct.pack("<II", 0, 0), 7) +
-      frame(36, b"\0" * 8 + struct.pack("<IIII", 1, 2, 1, 16) + b"\0" * (528 - 24), 6) +
+      frame(36, b"\0" * 8 + struct.pack("<IIII", 1, 2, 1, 16) + b"\0" * (536 - 24), 6) +
       frame(37, struct.pack("<II", 1, 1) + CLIENT_INFO, 7))
 
 

@@ -137,21 +137,56 @@ vigil_message_watchdog(const struct vigil_message *msg)
 
 const struct vigil_proc *vigil_message_process(const struct vigil_message *msg)
 {
-	if (!msg || !msg->v.known)
+	return msg ? vigil_event_proc(&msg->v) : NULL;
+}
+
+const struct vigil_actor *vigil_message_actor(const struct vigil_message *msg)
+{
+	return msg ? vigil_event_actor(&msg->v) : NULL;
+}
+
+const struct vigil_cred_event *vigil_message_cred(const struct vigil_message *msg)
+{
+	return fixed_of(msg, VIGIL_EVENT_CRED);
+}
+
+const struct vigil_signal_event *vigil_message_signal(const struct vigil_message *msg)
+{
+	return fixed_of(msg, VIGIL_EVENT_SIGNAL);
+}
+
+const struct vigil_ptrace_event *vigil_message_ptrace(const struct vigil_message *msg)
+{
+	return fixed_of(msg, VIGIL_EVENT_PTRACE);
+}
+
+/* The fixed part if the message's type is from @first to @last. */
+static const void *fixed_in(const struct vigil_message *msg, uint32_t first,
+			    uint32_t last)
+{
+	if (!msg || !msg->v.known || msg->v.type < first || msg->v.type > last)
 		return NULL;
-	switch (msg->v.type) {
-	case VIGIL_EVENT_FORK:
-		return &msg->v.fixed.fork.parent;
-	case VIGIL_EVENT_EXEC:
-		return &msg->v.fixed.exec.proc;
-	case VIGIL_EVENT_EXIT:
-		return &msg->v.fixed.exit.proc;
-	case VIGIL_EVENT_AUTH_EXEC:
-		return &msg->v.fixed.auth_exec.proc;
-	case VIGIL_EVENT_AUTH_OPEN:
-		return &msg->v.fixed.auth_open.proc;
-	}
-	return NULL;
+	return &msg->v.fixed;
+}
+
+const struct vigil_module_event *vigil_message_module(const struct vigil_message *msg)
+{
+	return fixed_in(msg, VIGIL_EVENT_MODULE_LOAD, VIGIL_EVENT_MODULE_UNLOAD);
+}
+
+const struct vigil_mount_event *vigil_message_mount(const struct vigil_message *msg)
+{
+	return fixed_in(msg, VIGIL_EVENT_MOUNT, VIGIL_EVENT_UMOUNT);
+}
+
+const struct vigil_net_event *vigil_message_net(const struct vigil_message *msg)
+{
+	return fixed_in(msg, VIGIL_EVENT_NET_CONNECT, VIGIL_EVENT_NET_ACCEPT);
+}
+
+const struct vigil_file_event *vigil_message_file(const struct vigil_message *msg)
+{
+	return fixed_in(msg, VIGIL_EVENT_FILE_OPEN, VIGIL_EVENT_FILE_TRUNCATE);
 }
 
 int vigil_message_is_auth(const struct vigil_message *msg)
@@ -185,6 +220,20 @@ static const struct vigil_field_view *field_of(const struct vigil_message *msg,
 		return &msg->v.argv;
 	case VIGIL_FIELD_PATH:
 		return &msg->v.path;
+	case VIGIL_FIELD_NEW_PATH:
+		return &msg->v.new_path;
+	case VIGIL_FIELD_TARGET:
+		return &msg->v.target;
+	case VIGIL_FIELD_NAME:
+		return &msg->v.name;
+	case VIGIL_FIELD_SOURCE:
+		return &msg->v.source;
+	case VIGIL_FIELD_FSTYPE:
+		return &msg->v.fstype;
+	case VIGIL_FIELD_LOCAL_PATH:
+		return &msg->v.local_path;
+	case VIGIL_FIELD_PEER_PATH:
+		return &msg->v.peer_path;
 	}
 	return NULL;
 }
@@ -210,6 +259,11 @@ const char *vigil_message_filename(const struct vigil_message *msg)
 const char *vigil_message_path(const struct vigil_message *msg)
 {
 	return string_of(msg, VIGIL_FIELD_PATH);
+}
+
+const char *vigil_message_string(const struct vigil_message *msg, uint32_t field)
+{
+	return string_of(msg, field);
 }
 
 uint32_t vigil_message_field_flags(const struct vigil_message *msg, uint32_t field)

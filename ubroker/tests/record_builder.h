@@ -112,4 +112,66 @@ static inline void rb_auth_open(struct rb *rb, uint64_t id, const char *path,
 	rb_str(rb, VIGIL_FIELD_PATH, path);
 }
 
+/* The actor block every catalogue record starts with: pid 42, uid 1000. */
+static inline void rb_actor(struct vigil_actor *a)
+{
+	a->proc.pid = 43;
+	a->proc.tgid = 42;
+	a->proc.ppid = 1;
+	a->proc.uid = 1000;
+	a->proc.gid = 100;
+	a->proc.euid = 1000;
+	a->proc.egid = 100;
+	a->proc.start_ns = 555;
+	a->cgroup_id = 9001;
+}
+
+/* A FILE_RENAME record of @from to @to by /usr/bin/mv. */
+static inline void rb_file_rename(struct rb *rb, const char *from, const char *to)
+{
+	struct vigil_file_event *ev;
+
+	ev = rb_init(rb, VIGIL_EVENT_FILE_RENAME, sizeof(*ev), 21);
+	rb_actor(&ev->actor);
+	ev->flags = 1;			/* RENAME_NOREPLACE */
+	ev->mode = 0100644;
+	ev->uid = 1000;
+	ev->gid = 100;
+	ev->dev = 2049;
+	ev->ino = 4242;
+	rb_str(rb, VIGIL_FIELD_EXE, "/usr/bin/mv");
+	rb_str(rb, VIGIL_FIELD_PATH, from);
+	rb_str(rb, VIGIL_FIELD_NEW_PATH, to);
+}
+
+/* A NET_CONNECT record: a TCP socket to 192.0.2.7 port 443. */
+static inline void rb_net_connect(struct rb *rb)
+{
+	struct vigil_net_event *ev;
+	static const unsigned char addr[4] = { 192, 0, 2, 7 };
+
+	ev = rb_init(rb, VIGIL_EVENT_NET_CONNECT, sizeof(*ev), 22);
+	rb_actor(&ev->actor);
+	ev->family = 2;			/* AF_INET */
+	ev->type = 1;			/* SOCK_STREAM */
+	ev->protocol = 6;		/* IPPROTO_TCP */
+	ev->local.family = 2;
+	ev->remote.family = 2;
+	ev->remote.port = 443;
+	memcpy(ev->remote.addr, addr, sizeof(addr));
+	rb_str(rb, VIGIL_FIELD_EXE, "/usr/bin/curl");
+}
+
+/* A MODULE_LOAD record of module @name, with its taints. */
+static inline void rb_module_load(struct rb *rb, const char *name, uint32_t taints)
+{
+	struct vigil_module_event *ev;
+
+	ev = rb_init(rb, VIGIL_EVENT_MODULE_LOAD, sizeof(*ev), 23);
+	rb_actor(&ev->actor);
+	ev->taints = taints;
+	rb_str(rb, VIGIL_FIELD_EXE, "/usr/sbin/insmod");
+	rb_str(rb, VIGIL_FIELD_NAME, name);
+}
+
 #endif /* VIGIL_RECORD_BUILDER_H */

@@ -177,12 +177,46 @@ static void bad_allowlists_are_refused(void **state)
 	expect_bad_allow(many, "line 257: more than 256 user entries");
 }
 
+static void rate_limits(void **state)
+{
+	struct vigild_config cfg;
+	const char *list = "a list of TYPE:N";
+
+	(void)state;
+	vigild_config_defaults(&cfg);
+	assert_int_equal(0, cfg.rate_limit[VIGIL_EVENT_FILE_OPEN]);
+	assert_int_equal(0, parse("rate_limit = file_open:1000, net_connect : 5,fork:1\n", &cfg));
+	assert_int_equal(1000, cfg.rate_limit[VIGIL_EVENT_FILE_OPEN]);
+	assert_int_equal(5, cfg.rate_limit[VIGIL_EVENT_NET_CONNECT]);
+	assert_int_equal(1, cfg.rate_limit[VIGIL_EVENT_FORK]);
+	assert_int_equal(0, cfg.rate_limit[VIGIL_EVENT_EXEC]);
+	assert_int_equal(0, parse("rate_limit = file_truncate:1000000\n", &cfg));
+	assert_int_equal(1000000, cfg.rate_limit[VIGIL_EVENT_FILE_TRUNCATE]);
+
+	expect_bad("rate_limit = file_open\n", list);
+	expect_bad("rate_limit = file_open:\n", list);
+	expect_bad("rate_limit = file_open:0\n", list);
+	expect_bad("rate_limit = file_open:1000001\n", list);
+	expect_bad("rate_limit = file_open:-1\n", list);
+	expect_bad("rate_limit = file_opens:10\n", list);
+	expect_bad("rate_limit = auth_exec:10\n", list);
+	expect_bad("rate_limit = auth_open:10\n", list);
+	expect_bad("rate_limit = watchdog:10\n", list);
+	expect_bad("rate_limit = file_open:1,file_open:2\n", list);
+	expect_bad("rate_limit = file_open:1,\n", list);
+	expect_bad("rate_limit = ,file_open:1\n", list);
+	expect_bad("rate_limit = file_open:1,,fork:1\n", list);
+	expect_bad("rate_limit = :5\n", list);
+	expect_bad("rate_limit = fork:1\nrate_limit = exec:1\n", "rate_limit is set twice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_and_a_full_file),
 		cmocka_unit_test(bad_lines_are_refused),
 		cmocka_unit_test(bad_files_are_refused),
+		cmocka_unit_test(rate_limits),
 		cmocka_unit_test(allowlist_entries),
 		cmocka_unit_test(bad_allowlists_are_refused),
 	};

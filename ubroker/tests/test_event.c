@@ -209,6 +209,105 @@ static void empty_argv_is_accepted(void **state)
 	assert_int_equal(0, v.argv.len);
 }
 
+/* Every catalogue type decodes with its actor; a short fixed part is bad. */
+static void catalogue_records_decode(void **state)
+{
+	struct vigil_event_view v;
+	uint32_t t;
+
+	(void)state;
+	for (t = VIGIL_EVENT_CRED; t <= VIGIL_EVENT_FILE_TRUNCATE; t++) {
+		/* Every catalogue struct starts as the module one does. */
+		struct vigil_module_event *p;
+
+		p = rb_init(&rb, t, sizeof(struct vigil_cred_event) + 64, t);
+		rb_actor(&p->actor);
+		assert_int_equal(0, decode(&v));
+		assert_true(v.known);
+		assert_true(vigil_event_is_catalogue(t));
+		assert_non_null(vigil_event_type_name(t));
+		assert_int_equal(9001, vigil_event_actor(&v)->cgroup_id);
+		assert_int_equal(42, vigil_event_proc(&v)->tgid);
+		assert_null(vigil_event_auth(&v));
+
+		rb_init(&rb, t, sizeof(struct vigil_event) + sizeof(struct vigil_actor) - 8, t);
+		assert_int_equal(-EBADMSG, decode(&v));
+	}
+	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_EXEC));
+	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_FILE_TRUNCATE + 1));
+	assert_null(vigil_event_type_name(VIGIL_EVENT_FILE_TRUNCATE + 1));
+	assert_string_equal("cred", vigil_event_type_name(VIGIL_EVENT_CRED));
+	assert_string_equal("file_truncate", vigil_event_type_name(VIGIL_EVENT_FILE_TRUNCATE));
+}
+
+static void file_rename_decodes_both_paths(void **state)
+{
+	struct vigil_event_view v;
+
+	(void)state;
+	rb_file_rename(&rb, "/etc/a", "/etc/b");
+	assert_int_equal(0, decode(&v));
+	assert_int_equal(4242, v.fixed.file.ino);
+	assert_int_equal(1, v.fixed.file.flags);
+	assert_string_equal("/usr/bin/mv", v.exe.data);
+	assert_string_equal("/etc/a", v.path.data);
+	assert_string_equal("/etc/b", v.new_path.data);
+	assert_null(v.target.data);
+
+	rb_str(&rb, VIGIL_FIELD_NEW_PATH, "/etc/c");	/* given twice */
+	assert_int_equal(-EBADMSG, decode(&v));
+}
+
+/* Each new field decodes only where the ABI puts it. */
+static void catalogue_fields_belong_to_their_types(void **state)
+{
+	static const struct { uint32_t type; uint16_t field; int allowed; } cases[] = {
+		{ VIGIL_EVENT_FILE_LINK, VIGIL_FIELD_TARGET, 1 },
+		{ VIGIL_EVENT_FILE_RENAME, VIGIL_FIELD_TARGET, 0 },
+		{ VIGIL_EVENT_MODULE_LOAD, VIGIL_FIELD_NAME, 1 },
+		{ VIGIL_EVENT_MODULE_UNLOAD, VIGIL_FIELD_NAME, 1 },
+		{ VIGIL_EVENT_FILE_OPEN, VIGIL_FIELD_NAME, 0 },
+		{ VIGIL_EVENT_MOUNT, VIGIL_FIELD_SOURCE, 1 },
+		{ VIGIL_EVENT_UMOUNT, VIGIL_FIELD_SOURCE, 0 },
+		{ VIGIL_EVENT_UMOUNT, VIGIL_FIELD_FSTYPE, 1 },
+		{ VIGIL_EVENT_NET_BIND, VIGIL_FIELD_LOCAL_PATH, 1 },
+		{ VIGIL_EVENT_NET_ACCEPT, VIGIL_FIELD_PEER_PATH, 1 },
+		{ VIGIL_EVENT_SIGNAL, VIGIL_FIELD_PATH, 0 },
+		{ VIGIL_EVENT_CRED, VIGIL_FIELD_EXE, 1 },
+		{ VIGIL_EVENT_CRED, VIGIL_FIELD_ARGV, 0 },
+		{ VIGIL_EVENT_EXEC, VIGIL_FIELD_NEW_PATH, 0 },
+	};
+	struct vigil_event_view v;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rb_init(&rb, cases[i].type, sizeof(struct vigil_cred_event) + 64, i);
+		rb_field(&rb, cases[i].field, VIGIL_FIELD_F_ABSTRACT, "@x", 3);
+		assert_int_equal(0, decode(&v));
+		if (cases[i].field == VIGIL_FIELD_EXE)
+			assert_int_equal(cases[i].allowed, v.exe.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_PATH)
+			assert_int_equal(cases[i].allowed, v.path.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_TARGET)
+			assert_int_equal(cases[i].allowed, v.target.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_NAME)
+			assert_int_equal(cases[i].allowed, v.name.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_SOURCE)
+			assert_int_equal(cases[i].allowed, v.source.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_FSTYPE)
+			assert_int_equal(cases[i].allowed, v.fstype.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_LOCAL_PATH)
+			assert_int_equal(cases[i].allowed, v.local_path.data != NULL);
+		else if (cases[i].field == VIGIL_FIELD_PEER_PATH)
+			assert_int_equal(VIGIL_FIELD_F_ABSTRACT, v.peer_path.flags);
+		else if (cases[i].field == VIGIL_FIELD_NEW_PATH)
+			assert_null(v.new_path.data);
+		else
+			assert_null(v.argv.data);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +323,9 @@ int main(void)
 		cmocka_unit_test(empty_argv_is_accepted),
 		cmocka_unit_test(auth_records_decode),
 		cmocka_unit_test(fields_of_other_types_are_skipped),
+		cmocka_unit_test(catalogue_records_decode),
+		cmocka_unit_test(file_rename_decodes_both_paths),
+		cmocka_unit_test(catalogue_fields_belong_to_their_types),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

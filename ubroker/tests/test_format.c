@@ -238,7 +238,8 @@ static void drops_line(void **state)
 	vigild_print_drops(f, VIGILD_FORMAT_JSON, 6, &c);
 	fclose(f);
 	assert_string_equal("{\"event\":\"drops\",\"produced\":10,\"delivered\":6,"
-			    "\"ring_full\":4,\"nested\":0,\"discarded\":0,\"internal\":0}\n", out);
+			    "\"ring_full\":4,\"nested\":0,\"discarded\":0,\"internal\":0,"
+			    "\"rate_limit\":0}\n", out);
 	free(out);
 }
 
@@ -284,6 +285,108 @@ static void watchdog_unknown_values(void **state)
 	free(line);
 }
 
+#define ACTOR_42 "\"pid\":43,\"tgid\":42,\"ppid\":1,\"uid\":1000,\"gid\":100," \
+		 "\"euid\":1000,\"egid\":100,\"start_ns\":555,\"cgroup_id\":9001"
+
+static void file_rename_json_and_text(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_file_rename(&rb, "/etc/a", "/etc/b");
+	line = format(VIGILD_FORMAT_JSON);
+	assert_string_equal("{\"seq\":21,\"time_ns\":1021,\"event\":\"file_rename\","
+			    ACTOR_42 ",\"exe\":\"/usr/bin/mv\",\"flags\":1,\"mode\":33188,"
+			    "\"uid\":1000,\"gid\":100,\"dev\":2049,\"ino\":4242,"
+			    "\"path\":\"/etc/a\",\"new_path\":\"/etc/b\"}\n", line);
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("file_rename      pid=42     uid=1000  /etc/a -> /etc/b\n", line);
+	free(line);
+}
+
+static void net_connect_json(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_net_connect(&rb);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_string_equal("{\"seq\":22,\"time_ns\":1022,\"event\":\"net_connect\","
+			    ACTOR_42 ",\"exe\":\"/usr/bin/curl\",\"family\":\"inet\","
+			    "\"sock_type\":1,\"protocol\":6,"
+			    "\"local\":{\"addr\":\"0.0.0.0\",\"port\":0},"
+			    "\"remote\":{\"addr\":\"192.0.2.7\",\"port\":443}}\n", line);
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("net_connect      pid=42     uid=1000  inet 0.0.0.0:0 -> 192.0.2.7:443\n",
+			    line);
+	free(line);
+}
+
+/* A unix socket's abstract name is said to be one; the actor's exe missing too. */
+static void net_unix_abstract_json(void **state)
+{
+	struct vigil_net_event *ev;
+	char *line;
+
+	(void)state;
+	ev = rb_init(&rb, VIGIL_EVENT_NET_BIND, sizeof(*ev), 3);
+	rb_actor(&ev->actor);
+	ev->family = 1;			/* AF_UNIX */
+	ev->type = 2;			/* SOCK_DGRAM */
+	ev->local.family = 1;
+	rb_field(&rb, VIGIL_FIELD_LOCAL_PATH, VIGIL_FIELD_F_ABSTRACT, "@bus", 5);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, ",\"exe_unavailable\":true,\"family\":\"unix\","
+				     "\"sock_type\":2,\"protocol\":0,"
+				     "\"local_path\":\"@bus\",\"local_path_abstract\":true}\n"));
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("net_bind         pid=42     uid=1000  unix @bus\n", line);
+	free(line);
+}
+
+static void module_load_json_and_text(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_module_load(&rb, "evil", 1U << 12);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"event\":\"module_load\"," ACTOR_42
+				     ",\"exe\":\"/usr/sbin/insmod\",\"name\":\"evil\","
+				     "\"taints\":4096}\n"));
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("module_load      pid=42     uid=1000  evil\n", line);
+	free(line);
+}
+
+static void cred_json(void **state)
+{
+	struct vigil_cred_event *ev;
+	char *line;
+
+	(void)state;
+	ev = rb_init(&rb, VIGIL_EVENT_CRED, sizeof(*ev), 4);
+	rb_actor(&ev->actor);
+	ev->old_ids.uid = 1000;
+	ev->old_ids.euid = 1000;
+	ev->new_caps.effective = 1ULL << 21;
+	ev->changed = VIGIL_CRED_UIDS | VIGIL_CRED_CAPS;
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, ",\"changed\":[\"uids\",\"caps\"],"
+				     "\"old\":{\"uid\":1000,\"euid\":1000,\"suid\":0,"));
+	assert_non_null(strstr(line, ",\"new\":{\"uid\":0,"));
+	assert_non_null(strstr(line, "\"cap_effective\":2097152,"));
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("cred             pid=42     uid=1000  uid 1000 -> 0 euid 1000 -> 0, "
+			    "cap_effective 0 -> 0x200000\n", line);
+	free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +402,11 @@ int main(void)
 		cmocka_unit_test(auth_open_json),
 		cmocka_unit_test(auth_stats_line),
 		cmocka_unit_test(drops_line),
+		cmocka_unit_test(file_rename_json_and_text),
+		cmocka_unit_test(net_connect_json),
+		cmocka_unit_test(net_unix_abstract_json),
+		cmocka_unit_test(module_load_json_and_text),
+		cmocka_unit_test(cred_json),
 		cmocka_unit_test(watchdog_json_and_text),
 		cmocka_unit_test(watchdog_unknown_values),
 	};

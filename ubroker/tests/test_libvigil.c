@@ -63,6 +63,8 @@ static struct broker {
 	unsigned int nr_queued;
 	struct { uint64_t id; uint32_t verdict, flags; } verdicts[VERDICTS_MAX];
 	unsigned int nr_verdicts;
+	unsigned int resubscribes;	/* the shim subscribed anew */
+	int resubscribe_err;		/* what the shim answers that */
 	struct vigild_config cfg;
 	struct allowlist allow;
 } B;
@@ -75,9 +77,12 @@ static void on_verdict(void *ctx, uint64_t id, uint32_t verdict, uint32_t flags)
 		B.verdicts[B.nr_verdicts++] = (typeof(B.verdicts[0])){ id, verdict, flags };
 }
 
-static void on_resubscribe(void *ctx)
+static int on_resubscribe(void *ctx)
 {
 	(void)ctx;
+	/* Called on the broker thread, which holds the lock. */
+	B.resubscribes++;
+	return B.resubscribe_err;
 }
 
 static void on_status(void *ctx, struct vigil_msg_broker_status *st)
@@ -624,6 +629,42 @@ static void mutes_and_their_errors(void **state)
 	seen_free(&s);
 }
 
+/* The shim is subscribed before the client hears back; its refusal is told. */
+static void the_shim_answers_a_subscription(void **state)
+{
+	struct vigil_client *c;
+	struct seen s = { 0 };
+	unsigned int before;
+	struct rb rb;
+
+	(void)state;
+	assert_int_equal(0, open_client("shim", &s, 0, &c));
+	pthread_mutex_lock(&B.lock);
+	before = B.resubscribes;
+	pthread_mutex_unlock(&B.lock);
+	assert_int_equal(0, vigil_subscribe(c, EXEC_BIT));
+	pthread_mutex_lock(&B.lock);
+	assert_int_equal(before + 1, B.resubscribes);
+	B.resubscribe_err = -ENOMEM;
+	pthread_mutex_unlock(&B.lock);
+	assert_int_equal(-ENOMEM, vigil_subscribe(c, FORK_BIT));
+	pthread_mutex_lock(&B.lock);
+	B.resubscribe_err = 0;
+	pthread_mutex_unlock(&B.lock);
+	/* Refused, it changed nothing: forks do not come, execs still do. */
+	fork_record(&rb, 50);
+	broker_record(&rb);
+	exec_record(&rb, "/bin/after", 42);
+	broker_record(&rb);
+	assert_int_equal(1, wait_messages(c, &s, 1));
+	spin(c, 50);
+	assert_int_equal(1, s.n);
+	assert_int_equal(VIGIL_EVENT_EXEC, vigil_message_type(s.m[0]));
+	assert_int_equal(0, vigil_subscribe(c, FORK_BIT));
+	vigil_client_close(c);
+	seen_free(&s);
+}
+
 static void a_silent_client_is_cut_off_and_comes_back(void **state)
 {
 	struct vigil_client *silent, *good;
@@ -863,6 +904,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_client_is_not_asked_about_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_answers_are_refused_here, setup, teardown),
 		cmocka_unit_test_setup_teardown(mutes_and_their_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_shim_answers_a_subscription, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_silent_client_is_cut_off_and_comes_back,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_restarted_broker_gets_the_same_state,

@@ -172,8 +172,76 @@ static void names(void **state)
 	assert_int_equal(VIGIL_EVENT_EXIT, vigil_event_from_name("exit"));
 	assert_int_equal(0, vigil_event_from_name("exits"));
 	assert_int_equal(0, vigil_event_from_name(NULL));
+	assert_string_equal("net_connect", vigil_event_name(VIGIL_EVENT_NET_CONNECT));
+	assert_int_equal(VIGIL_EVENT_FILE_TRUNCATE, vigil_event_from_name("file_truncate"));
+	assert_null(vigil_event_name(VIGIL_EVENT_FILE_TRUNCATE + 1));
 	assert_string_equal("stalled", vigil_reason_name(VIGIL_REASON_STALLED));
 	assert_null(vigil_reason_name(0));
+}
+
+static void catalogue_accessors(void **state)
+{
+	const struct vigil_file_event *fe;
+	struct rb rb;
+
+	(void)state;
+	rb_file_rename(&rb, "/etc/a", "/etc/b");
+	init(&rb);
+	assert_int_equal(VIGIL_EVENT_FILE_RENAME, vigil_message_type(&m));
+	assert_false(vigil_message_is_auth(&m));
+	assert_int_equal(9001, vigil_message_actor(&m)->cgroup_id);
+	assert_int_equal(42, vigil_message_process(&m)->tgid);
+	fe = vigil_message_file(&m);
+	assert_non_null(fe);
+	assert_int_equal(4242, fe->ino);
+	assert_string_equal("/usr/bin/mv", vigil_message_exe(&m));
+	assert_string_equal("/etc/a", vigil_message_path(&m));
+	assert_string_equal("/etc/b", vigil_message_string(&m, VIGIL_FIELD_NEW_PATH));
+	assert_string_equal("/etc/a", vigil_message_string(&m, VIGIL_FIELD_PATH));
+	assert_null(vigil_message_string(&m, VIGIL_FIELD_TARGET));
+	assert_null(vigil_message_string(&m, 999));
+	/* The other types' accessors say no. */
+	assert_null(vigil_message_net(&m));
+	assert_null(vigil_message_cred(&m));
+	assert_null(vigil_message_module(&m));
+	assert_null(vigil_message_exec(&m));
+
+	rb_module_load(&rb, "evil", 4096);
+	init(&rb);
+	assert_int_equal(4096, vigil_message_module(&m)->taints);
+	assert_string_equal("evil", vigil_message_string(&m, VIGIL_FIELD_NAME));
+	assert_null(vigil_message_file(&m));
+
+	rb_net_connect(&rb);
+	init(&rb);
+	assert_int_equal(443, vigil_message_net(&m)->remote.port);
+	assert_null(vigil_message_string(&m, VIGIL_FIELD_PEER_PATH));
+	assert_null(vigil_message_signal(&m));
+	assert_null(vigil_message_ptrace(&m));
+	assert_null(vigil_message_mount(&m));
+
+	rb_auth_open(&rb, 77, "/etc/shadow", VIGIL_ACCESS_READ);
+	init(&rb);
+	assert_null(vigil_message_actor(&m));
+	assert_null(vigil_message_file(&m));
+}
+
+static void abstract_unix_name_is_flagged(void **state)
+{
+	struct vigil_net_event *ev;
+	struct rb rb;
+
+	(void)state;
+	ev = rb_init(&rb, VIGIL_EVENT_NET_ACCEPT, sizeof(*ev), 5);
+	rb_actor(&ev->actor);
+	ev->family = 1;
+	rb_str(&rb, VIGIL_FIELD_LOCAL_PATH, "/run/sock");
+	rb_field(&rb, VIGIL_FIELD_PEER_PATH, VIGIL_FIELD_F_ABSTRACT, "@peer", 6);
+	init(&rb);
+	assert_string_equal("@peer", vigil_message_string(&m, VIGIL_FIELD_PEER_PATH));
+	assert_int_equal(VIGIL_FIELD_F_ABSTRACT,
+			 vigil_message_field_flags(&m, VIGIL_FIELD_PEER_PATH));
+	assert_int_equal(0, vigil_message_field_flags(&m, VIGIL_FIELD_LOCAL_PATH));
 }
 
 int main(void)
@@ -188,6 +256,8 @@ int main(void)
 		cmocka_unit_test(a_copy_outlives_the_record),
 		cmocka_unit_test(null_is_safe_everywhere),
 		cmocka_unit_test(names),
+		cmocka_unit_test(catalogue_accessors),
+		cmocka_unit_test(abstract_unix_name_is_flagged),
 	};
 
 	return cmocka_run_group_tests_name("message", tests, NULL, NULL);

@@ -13,6 +13,7 @@ static const char *const drop_names[VIGIL_STATUS_DROP_CAUSES] = {
 	[VIGIL_DROP_NESTED] = "nested",
 	[VIGIL_DROP_DISCARDED] = "discarded",
 	[VIGIL_DROP_INTERNAL] = "internal",
+	[VIGIL_DROP_RATE_LIMIT] = "rate_limit",
 };
 
 static const char *const cut_names[4] = {

@@ -42,18 +42,26 @@ int clients_send(struct client *c, uint16_t type, uint32_t seq,
 	return vigil_frame_send(c->fd, type, seq, payload, len, NULL, 0, 0);
 }
 
-static void recompute_events(struct vigild_clients *cl)
+/*
+ * Subscribe the shim to what the clients want now.  Return 0, or the
+ * shim's error (the clients' union is left as it was).
+ */
+static int recompute_events(struct vigild_clients *cl)
 {
-	uint64_t events = 0;
+	uint64_t events = 0, old = cl->events;
 	uint32_t i;
+	int err;
 
 	for (i = 0; i < cl->slots; i++)
 		if (cl->c[i].fd >= 0 && cl->c[i].ready)
 			events |= cl->c[i].events;
-	if (events != cl->events) {
-		cl->events = events;
-		cl->ops.resubscribe(cl->ops.ctx);
-	}
+	if (events == old)
+		return 0;
+	cl->events = events;
+	err = cl->ops.resubscribe(cl->ops.ctx);
+	if (err)
+		cl->events = old;
+	return err;
 }
 
 /* Drop client @c: its waiting answers are missing; free its slot. */
@@ -223,10 +231,15 @@ static void on_subscribe(struct vigild_clients *cl, struct client *c,
 			 const struct vigil_msg *m)
 {
 	const struct vigil_msg_subscribe *s = (const void *)m->payload;
+	uint64_t old = c->events;
+	int err;
 
 	c->events = s->events;
-	if (reply(cl, c, m->seq, 0, 0) == 0)
-		recompute_events(cl);
+	/* The shim first: when the client hears back, its events flow. */
+	err = recompute_events(cl);
+	if (err)
+		c->events = old;	/* refused: nothing changes */
+	reply(cl, c, m->seq, err, 0);
 }
 
 static void on_respond(struct vigild_clients *cl, struct client *c,

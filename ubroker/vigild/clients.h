@@ -36,8 +36,11 @@ struct vigild_clients;
 struct vigild_clients_ops {
 	/* The event @id is decided: send the shim this verdict. */
 	void (*verdict)(void *ctx, uint64_t id, uint32_t verdict, uint32_t flags);
-	/* The union of the clients' subscriptions changed. */
-	void (*resubscribe)(void *ctx);
+	/*
+	 * The union of the clients' subscriptions changed: subscribe the
+	 * shim to it.  0, or the shim's error, which the client is told.
+	 */
+	int (*resubscribe)(void *ctx);
 	/*
 	 * vigilctl asked for the broker's status: fill in what the rest of
 	 * vigild knows (the shim's counters, its own); the clients' part is

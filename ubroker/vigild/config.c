@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "config.h"
+#include "event.h"
 
 void vigild_config_defaults(struct vigild_config *cfg)
 {
@@ -74,6 +75,71 @@ static int parse_path(const struct config_key *key, const char *value,
 	return 0;
 }
 
+/* A NOTIFY type by name: not AUTH, not the watchdog record.  0 if none. */
+static uint32_t notify_type(const char *name)
+{
+	uint32_t t;
+
+	for (t = 1; t < VIGILD_RATE_TYPES; t++) {
+		const char *n = vigil_event_type_name(t);
+
+		if (n && !strcmp(n, name))
+			break;
+	}
+	if (t == VIGILD_RATE_TYPES || t == VIGIL_EVENT_AUTH_EXEC ||
+	    t == VIGIL_EVENT_AUTH_OPEN || t == VIGIL_EVENT_WATCHDOG)
+		return 0;
+	return t;
+}
+
+/* @s without the blanks around it, in place. */
+static char *trim(char *s)
+{
+	char *end;
+
+	s += strspn(s, " \t");
+	for (end = s + strlen(s); end > s && (end[-1] == ' ' || end[-1] == '\t');)
+		*--end = '\0';
+	return s;
+}
+
+/* One "TYPE:N" of a rate_limit list, blanks around either allowed. */
+static int parse_one_limit(char *item, const struct config_key *key,
+			   uint32_t *limits)
+{
+	char *colon = strchr(item, ':');
+	uint64_t n;
+	uint32_t t;
+
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	t = notify_type(trim(item));
+	if (!t || limits[t] ||
+	    conf_parse_u64(trim(colon + 1), key->min, key->max, &n))
+		return -EINVAL;
+	limits[t] = (uint32_t)n;
+	return 0;
+}
+
+static int parse_rate_limits(const struct config_key *key, const char *value,
+			     struct vigild_config *cfg)
+{
+	uint32_t limits[VIGILD_RATE_TYPES] = { 0 };
+	char buf[CONF_LINE_MAX + 1], *item, *save;
+
+	if (strlen(value) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, value);
+	if (buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,"))
+		return -EINVAL;
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		if (parse_one_limit(item, key, limits))
+			return -EINVAL;
+	memcpy(cfg->rate_limit, limits, sizeof(limits));
+	return 0;
+}
+
 #define U32_KEY(field, lo, hi) \
 	{ #field, parse_u32, offsetof(struct vigild_config, field), lo, hi }
 
@@ -85,6 +151,7 @@ static const struct config_key config_keys[] = {
 	{ "client_ring_size", parse_ring_size, 0, 65536, 64 << 20 },
 	{ "missing_verdict", parse_verdict, 0, 0, 0 },
 	{ "allowlist", parse_path, 0, 0, 0 },
+	{ "rate_limit", parse_rate_limits, 0, 1, VIGILD_RATE_LIMIT_MAX },
 };
 
 #define NR_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -96,6 +163,8 @@ static const char *expected(const struct config_key *key, char *buf, size_t len)
 		return "allow or deny";
 	if (key->parse == parse_path)
 		return "an absolute path shorter than 256 bytes";
+	if (key->parse == parse_rate_limits)
+		return "a list of TYPE:N, each TYPE a NOTIFY event once, N from 1 to 1000000";
 	snprintf(buf, len, "%s%llu to %llu",
 		 key->parse == parse_ring_size ? "a power of two from " : "",
 		 (unsigned long long)key->min, (unsigned long long)key->max);

@@ -12,10 +12,11 @@ static const char *const drop_names[] = {
 	[VIGIL_DROP_NESTED] = "nested",
 	[VIGIL_DROP_DISCARDED] = "discarded",
 	[VIGIL_DROP_INTERNAL] = "internal",
+	[VIGIL_DROP_RATE_LIMIT] = "rate_limit",
 };
 #define NR_DROP_NAMES (sizeof(drop_names) / sizeof(drop_names[0]))
 
-static void json_proc(FILE *out, const struct vigil_proc *p)
+void vigild_json_proc(FILE *out, const struct vigil_proc *p)
 {
 	fprintf(out, ",\"pid\":%u,\"tgid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u,"
 		"\"euid\":%u,\"egid\":%u,\"start_ns\":%" PRIu64,
@@ -34,7 +35,7 @@ static void json_field_flags(FILE *out, const char *name,
 		fprintf(out, ",\"%s_other_root\":true", name);
 }
 
-static void json_string_field(FILE *out, const char *name,
+void vigild_json_string_field(FILE *out, const char *name,
 			      const struct vigil_field_view *f)
 {
 	fprintf(out, ",\"%s\":", name);
@@ -102,13 +103,13 @@ static void json_auth_exec(FILE *out, const struct vigil_event_view *v)
 	const struct vigil_auth_exec_event *ev = &v->fixed.auth_exec;
 
 	json_auth(out, &ev->auth);
-	json_proc(out, &ev->proc);
+	vigild_json_proc(out, &ev->proc);
 	fprintf(out, ",\"argc\":%u,\"interpreter\":%s,\"exe_dev\":%u,"
 		"\"exe_ino\":%" PRIu64, ev->argc,
 		ev->flags & VIGIL_AUTH_EXEC_F_INTERPRETER ? "true" : "false",
 		ev->exe_dev, (uint64_t)ev->exe_ino);
-	json_string_field(out, "exe", &v->exe);
-	json_string_field(out, "filename", &v->filename);
+	vigild_json_string_field(out, "exe", &v->exe);
+	vigild_json_string_field(out, "filename", &v->filename);
 	json_argv(out, &v->argv);
 }
 
@@ -117,12 +118,12 @@ static void json_auth_open(FILE *out, const struct vigil_event_view *v)
 	const struct vigil_auth_open_event *ev = &v->fixed.auth_open;
 
 	json_auth(out, &ev->auth);
-	json_proc(out, &ev->proc);
+	vigild_json_proc(out, &ev->proc);
 	fprintf(out, ",\"open_flags\":%u", ev->open_flags);
 	json_access(out, ev->access);
 	fprintf(out, ",\"dev\":%u,\"ino\":%" PRIu64, ev->dev,
 		(uint64_t)ev->ino);
-	json_string_field(out, "path", &v->path);
+	vigild_json_string_field(out, "path", &v->path);
 }
 
 /* A name from one of event.h's tables, or the number if it has none. */
@@ -159,22 +160,22 @@ static void print_json(FILE *out, const struct vigil_event_view *v,
 
 	switch (v->known ? v->type : 0) {
 	case VIGIL_EVENT_FORK:
-		json_proc(out, &v->fixed.fork.parent);
+		vigild_json_proc(out, &v->fixed.fork.parent);
 		fprintf(out, ",\"child_pid\":%u,\"child_tgid\":%u",
 			v->fixed.fork.child_pid, v->fixed.fork.child_tgid);
 		break;
 	case VIGIL_EVENT_EXEC:
-		json_proc(out, &v->fixed.exec.proc);
+		vigild_json_proc(out, &v->fixed.exec.proc);
 		fprintf(out, ",\"old_pid\":%u,\"argc\":%u,\"exe_dev\":%u,"
 			"\"exe_ino\":%" PRIu64, v->fixed.exec.old_pid,
 			v->fixed.exec.argc, v->fixed.exec.exe_dev,
 			(uint64_t)v->fixed.exec.exe_ino);
-		json_string_field(out, "exe", &v->exe);
-		json_string_field(out, "filename", &v->filename);
+		vigild_json_string_field(out, "exe", &v->exe);
+		vigild_json_string_field(out, "filename", &v->filename);
 		json_argv(out, &v->argv);
 		break;
 	case VIGIL_EVENT_EXIT:
-		json_proc(out, &v->fixed.exit.proc);
+		vigild_json_proc(out, &v->fixed.exit.proc);
 		json_exit_code(out, v->fixed.exit.exit_code);
 		fprintf(out, ",\"process_exit\":%s",
 			v->fixed.exit.flags & VIGIL_EXIT_F_PROCESS ? "true" : "false");
@@ -188,6 +189,9 @@ static void print_json(FILE *out, const struct vigil_event_view *v,
 	case VIGIL_EVENT_WATCHDOG:
 		json_watchdog(out, &v->fixed.watchdog);
 		break;
+	default:
+		if (v->known && vigil_event_is_catalogue(v->type))
+			vigild_json_catalogue(out, v);
 	}
 	if (verdict)
 		fprintf(out, ",\"verdict\":\"%s\"", verdict);
@@ -195,7 +199,7 @@ static void print_json(FILE *out, const struct vigil_event_view *v,
 }
 
 /* Printable text: control characters become '?'. */
-static void text_str(FILE *out, const char *s, size_t len)
+void vigild_text_str(FILE *out, const char *s, size_t len)
 {
 	size_t i;
 
@@ -211,7 +215,7 @@ static void text_argv(FILE *out, const struct vigil_field_view *f)
 		size_t n = strlen(f->data + i);
 
 		fputc(' ', out);
-		text_str(out, f->data + i, n);
+		vigild_text_str(out, f->data + i, n);
 		i += n + 1;
 	}
 	if (f->flags & VIGIL_FIELD_F_TRUNCATED)
@@ -259,7 +263,7 @@ static void print_text(FILE *out, const struct vigil_event_view *v,
 		fprintf(out, "exec  pid=%-6u uid=%-5u ppid=%-6u ", p->tgid,
 			p->uid, p->ppid);
 		if (v->exe.data)
-			text_str(out, v->exe.data, v->exe.len - 1);
+			vigild_text_str(out, v->exe.data, v->exe.len - 1);
 		fputs(" :", out);
 		text_argv(out, &v->argv);
 		fputc('\n', out);
@@ -278,7 +282,7 @@ static void print_text(FILE *out, const struct vigil_event_view *v,
 		p = &v->fixed.auth_exec.proc;
 		fprintf(out, "AUTH  exec pid=%-6u uid=%-5u ", p->tgid, p->uid);
 		if (v->exe.data)
-			text_str(out, v->exe.data, v->exe.len - 1);
+			vigild_text_str(out, v->exe.data, v->exe.len - 1);
 		fputs(" :", out);
 		text_argv(out, &v->argv);
 		fprintf(out, " -> %s\n", verdict ? verdict : "?");
@@ -289,11 +293,15 @@ static void print_text(FILE *out, const struct vigil_event_view *v,
 		text_access(out, v->fixed.auth_open.access);
 		fputc(' ', out);
 		if (v->path.data)
-			text_str(out, v->path.data, v->path.len - 1);
+			vigild_text_str(out, v->path.data, v->path.len - 1);
 		fprintf(out, " -> %s\n", verdict ? verdict : "?");
 		return;
 	case VIGIL_EVENT_WATCHDOG:
 		text_watchdog(out, &v->fixed.watchdog);
+		return;
+	}
+	if (v->known && vigil_event_is_catalogue(v->type)) {
+		vigild_text_catalogue(out, v);
 		return;
 	}
 	fprintf(out, "event type=%u seq=%" PRIu64 "\n", v->type, v->seq);

@@ -28,4 +28,14 @@ void vigild_print_drops(FILE *out, enum vigild_format fmt,
 			uint64_t delivered,
 			const struct vigil_ring_producer *counters);
 
+/* Inside vigild's output, shared with format_catalogue.c. */
+void vigild_json_proc(FILE *out, const struct vigil_proc *p);
+void vigild_json_string_field(FILE *out, const char *name,
+			      const struct vigil_field_view *f);
+void vigild_text_str(FILE *out, const char *s, size_t len);
+
+/* The catalogue's records (ABI 1.3): their keys, and their text lines. */
+void vigild_json_catalogue(FILE *out, const struct vigil_event_view *v);
+void vigild_text_catalogue(FILE *out, const struct vigil_event_view *v);
+
 #endif /* VIGILD_FORMAT_H */

@@ -25,6 +25,7 @@
 #include "control.h"
 #include "event.h"
 #include "format.h"
+#include "proto.h"
 #include "rate.h"
 #include "rules.h"
 #include "sandbox.h"
@@ -52,6 +53,8 @@ struct vigild {
 	const char *config_path;	/* --config */
 	struct vigild_config cfg;
 	struct vigild_clients *clients;
+	uint64_t events;		/* the NOTIFY types it writes (--events) */
+	int events_given;
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t reported_drops;	/* drops already reported */
@@ -75,10 +78,13 @@ struct vigild {
 static void usage(FILE *out, const char *prog)
 {
 	fprintf(out,
-		"usage: %s [-d DEVICE] [-f json|text] [--auth [RULES]]\n"
+		"usage: %s [-d DEVICE] [-f json|text] [-e LIST] [--auth [RULES]]\n"
 		"  -d, --device DEVICE  the shim's device (default /dev/vigil)\n"
 		"  -f, --format FORMAT  json (default): one JSON object per line;\n"
 		"                       text: one line per event, for people\n"
+		"  -e, --events LIST    the events to write, by name, comma-separated\n"
+		"                       (default fork,exec,exit; \"all\": every one\n"
+		"                       but the AUTH events, which --auth asks for)\n"
 		"  --auth               answer permission events: exec, and open\n"
 		"                       on watched filesystems; allow unless:\n"
 		"    --deny-exec DIR    executing a file under DIR is denied\n"
@@ -112,12 +118,54 @@ static int add_prefix(const char **list, unsigned int *nr, const char *arg,
 	return err ? EXIT_USAGE : 0;
 }
 
+/* Every NOTIFY type: process events and the catalogue. */
+#define NOTIFY_EVENTS	(VIGIL_PROTO_EVENTS & ~(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
+					       VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN)))
+
+/* --events: names of NOTIFY types, or "all". */
+static int parse_events(struct vigild *d, const char *list)
+{
+	char buf[1024], *tok, *save;
+
+	if (strlen(list) >= sizeof(buf)) {
+		fprintf(stderr, "vigild: --events: list too long\n");
+		return EXIT_USAGE;
+	}
+	strcpy(buf, list);
+	d->events = 0;
+	d->events_given = 1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint32_t t;
+
+		if (!strcmp(tok, "all")) {
+			d->events |= NOTIFY_EVENTS;
+			continue;
+		}
+		for (t = 1; t < 64; t++)
+			if (vigil_event_type_name(t) && !strcmp(vigil_event_type_name(t), tok))
+				break;
+		if (t == 64 || !(NOTIFY_EVENTS & VIGIL_EVENT_BIT(t))) {
+			fprintf(stderr, "vigild: --events: '%s' is not an event vigild can write%s\n",
+				tok, t < 64 ? " (AUTH events: --auth)" : "");
+			return EXIT_USAGE;
+		}
+		d->events |= VIGIL_EVENT_BIT(t);
+	}
+	if (!d->events) {
+		fprintf(stderr, "vigild: --events: no event named\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int parse_option(struct vigild *d, int c, const char *prog)
 {
 	switch (c) {
 	case 'd':
 		d->device = optarg;
 		return 0;
+	case 'e':
+		return parse_events(d, optarg);
 	case 'f':
 		if (!strcmp(optarg, "json"))
 			d->format = VIGILD_FORMAT_JSON;
@@ -171,6 +219,7 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "events", required_argument, NULL, 'e' },
 		{ "auth", no_argument, NULL, OPT_AUTH },
 		{ "deny-exec", required_argument, NULL, OPT_DENY_EXEC },
 		{ "deny-open", required_argument, NULL, OPT_DENY_OPEN },
@@ -185,7 +234,7 @@ static int parse_args(struct vigild *d, int argc, char **argv)
 	};
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "d:f:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:f:e:hV", opts, NULL)) != -1) {
 		err = parse_option(d, c, argv[0]);
 		if (err)
 			return err;
@@ -315,7 +364,11 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 	if (view.type == VIGIL_EVENT_WATCHDOG)
 		on_watchdog(&view);
 	verdict = answer(d, &view, rec, len);
-	vigild_print_event(stdout, d->format, &view, verdict);
+	/* Records its clients asked for are theirs: written if it wants them. */
+	if (vigil_event_auth(&view) || view.type >= 64 ||
+	    !(NOTIFY_EVENTS & VIGIL_EVENT_BIT(view.type)) ||
+	    (d->events & VIGIL_EVENT_BIT(view.type)))
+		vigild_print_event(stdout, d->format, &view, verdict);
 	d->delivered++;
 	return 0;
 }
@@ -438,9 +491,7 @@ static int serve(struct vigild *d, int sigfd)
  */
 static int subscribe_all(struct vigild *d)
 {
-	uint64_t events = VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
-			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
-			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT);
+	uint64_t events = d->events;
 	int err;
 
 	if (d->auth)
@@ -453,9 +504,9 @@ static int subscribe_all(struct vigild *d)
 	return err;
 }
 
-static void on_clients_changed(void *ctx)
+static int on_clients_changed(void *ctx)
 {
-	subscribe_all(ctx);
+	return subscribe_all(ctx);
 }
 
 /* vigilctl status: what the shim and vigild itself know. */
@@ -500,8 +551,8 @@ static int setup_auth(struct vigild *d)
 			return -1;
 		}
 	}
-	if (!d->auth)
-		return 0;
+	if (!d->auth && !d->events_given)
+		return 0;	/* the shim's default: fork, exec, exit */
 	return subscribe_all(d) ? -1 : 0;
 }
 
@@ -603,13 +654,14 @@ static void summary(struct vigild *d)
 	fprintf(stderr,
 		"vigild: stopped: %" PRIu64 " events delivered, %" PRIu64
 		" dropped (ring_full=%" PRIu64 " nested=%" PRIu64
-		" discarded=%" PRIu64 " internal=%" PRIu64 "), %" PRIu64
-		" malformed, of %" PRIu64 " produced\n",
+		" discarded=%" PRIu64 " internal=%" PRIu64 " rate_limit=%" PRIu64
+		"), %" PRIu64 " malformed, of %" PRIu64 " produced\n",
 		d->delivered, vigil_ring_dropped(&snap),
 		(uint64_t)snap.dropped[VIGIL_DROP_RING_FULL],
 		(uint64_t)snap.dropped[VIGIL_DROP_NESTED],
 		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED],
-		(uint64_t)snap.dropped[VIGIL_DROP_INTERNAL], d->malformed,
+		(uint64_t)snap.dropped[VIGIL_DROP_INTERNAL],
+		(uint64_t)snap.dropped[VIGIL_DROP_RATE_LIMIT], d->malformed,
 		(uint64_t)snap.produced);
 	if (d->auth)
 		fprintf(stderr, "vigild: %" PRIu64 " verdicts applied, %" PRIu64
@@ -628,6 +680,51 @@ static void buffer_stdout(void)
 	setvbuf(stdout, buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(buf));
 }
 
+/* The configuration's rate limits, before any subscription.  0 or -1. */
+static int apply_rate_limits(struct vigild *d)
+{
+	uint32_t t;
+
+	for (t = 1; t < VIGILD_RATE_TYPES; t++) {
+		uint32_t n = d->cfg.rate_limit[t];
+		uint64_t skipped;
+		int err;
+
+		if (!n)
+			continue;
+		if (!(d->shim.hs.features & VIGIL_FEATURE_CATALOGUE)) {
+			fprintf(stderr, "vigild: rate_limit: this shim (ABI %u.%u) has no "
+				"rate limits; they came with ABI 1.3\n", d->shim.hs.abi_major,
+				d->shim.hs.abi_minor);
+			return -1;
+		}
+		err = vigil_shim_limit(&d->shim, t, &n, 0, &skipped);
+		if (err) {
+			fprintf(stderr, "vigild: rate_limit %s: %s\n", vigil_event_type_name(t),
+				strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What each rate limit skipped, at the end. */
+static void report_rate_limits(struct vigild *d)
+{
+	uint32_t t;
+
+	for (t = 1; t < VIGILD_RATE_TYPES; t++) {
+		uint32_t n;
+		uint64_t skipped;
+
+		if (!d->cfg.rate_limit[t] ||
+		    vigil_shim_limit(&d->shim, t, &n, 1, &skipped))
+			continue;
+		fprintf(stderr, "vigild: rate limit %s: %u/s, %" PRIu64 " skipped\n",
+			vigil_event_type_name(t), n, skipped);
+	}
+}
+
 /* Open the shim, subscribe, then confine ourselves.  0 or an exit status. */
 static int start(struct vigild *d, const struct allowlist *allow)
 {
@@ -640,7 +737,7 @@ static int start(struct vigild *d, const struct allowlist *allow)
 		fprintf(stderr, "vigild: %s\n", msg);
 		return err == -EPROTONOSUPPORT ? EXIT_ABI : EXIT_FAILURE;
 	}
-	if (setup_auth(d))
+	if (apply_rate_limits(d) || setup_auth(d))
 		goto err_close;
 	err = start_clients(d, allow);
 	if (err)
@@ -669,7 +766,11 @@ err_status:
 
 int main(int argc, char **argv)
 {
-	static struct vigild d = { .device = "/dev/vigil" };
+	static struct vigild d = {
+		.device = "/dev/vigil",
+		.events = VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) | VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
+			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT),
+	};
 	static struct allowlist allow;
 	char msg[256];
 	int sigfd, err;
@@ -700,6 +801,7 @@ int main(int argc, char **argv)
 	report_auth_stats(&d);
 	fflush(stdout);
 	summary(&d);
+	report_rate_limits(&d);
 	vigild_clients_free(d.clients);
 	vigil_shim_close(&d.shim);
 	close(sigfd);

@@ -85,21 +85,9 @@ int mute_set_remove(struct mute_set *m, uint32_t kind, uint32_t tgid,
 
 uint32_t vigild_event_tgid(const struct vigil_event_view *v)
 {
-	if (!v->known)
-		return 0;
-	switch (v->type) {
-	case VIGIL_EVENT_FORK:
-		return v->fixed.fork.parent.tgid;
-	case VIGIL_EVENT_EXEC:
-		return v->fixed.exec.proc.tgid;
-	case VIGIL_EVENT_EXIT:
-		return v->fixed.exit.proc.tgid;
-	case VIGIL_EVENT_AUTH_EXEC:
-		return v->fixed.auth_exec.proc.tgid;
-	case VIGIL_EVENT_AUTH_OPEN:
-		return v->fixed.auth_open.proc.tgid;
-	}
-	return 0;
+	const struct vigil_proc *p = vigil_event_proc(v);
+
+	return p ? p->tgid : 0;
 }
 
 /* Does @e cover events of @type? */
@@ -110,7 +98,8 @@ static int covers(const struct mute_entry *e, uint32_t type)
 
 int mute_set_match(const struct mute_set *m, const struct vigil_event_view *v)
 {
-	const char *path = v->type == VIGIL_EVENT_AUTH_OPEN ? v->path.data : v->exe.data;
+	/* The file an open, a file record or a mount is about; else the exe. */
+	const char *path = v->path.data ? v->path.data : v->exe.data;
 	uint32_t tgid = vigild_event_tgid(v);
 	unsigned int i;
 

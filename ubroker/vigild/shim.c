@@ -125,6 +125,22 @@ int vigil_shim_subscribe(struct vigil_shim *shim, uint64_t events)
 	return shim_ioctl(shim, VIGIL_IOC_SUBSCRIBE, &sub);
 }
 
+int vigil_shim_limit(struct vigil_shim *shim, uint32_t type, uint32_t *per_second,
+		     int get, uint64_t *skipped)
+{
+	struct vigil_limit l = {
+		.type = type, .per_second = get ? 0 : *per_second,
+		.flags = get ? VIGIL_LIMIT_F_GET : 0,
+	};
+	int err = shim_ioctl(shim, VIGIL_IOC_LIMIT, &l);
+
+	if (err)
+		return err;
+	*per_second = l.per_second;
+	*skipped = l.skipped;
+	return 0;
+}
+
 int vigil_shim_watch(struct vigil_shim *shim, const char *path, int remove)
 {
 	struct vigil_watch w = {

@@ -42,6 +42,13 @@ int vigil_shim_mute(struct vigil_shim *shim, const struct vigil_mute *mute);
 int vigil_shim_cache_flush(struct vigil_shim *shim);
 int vigil_shim_auth_stats(struct vigil_shim *shim, uint32_t type,
 			  struct vigil_auth_stats *out);
+/*
+ * Limit records of NOTIFY @type to @per_second (0: none); or with @get
+ * only read the limit into *@per_second.  *@skipped: how many the limit
+ * skipped so far.
+ */
+int vigil_shim_limit(struct vigil_shim *shim, uint32_t type, uint32_t *per_second,
+		     int get, uint64_t *skipped);
 /* Send @count verdicts; each entry's error says whether it applied. */
 int vigil_shim_verdicts(struct vigil_shim *shim, struct vigil_verdict *v,
 			uint32_t count, uint32_t *applied);

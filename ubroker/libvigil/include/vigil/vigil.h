@@ -69,7 +69,7 @@ extern "C" {
 #endif
 
 #define LIBVIGIL_MAJOR	1
-#define LIBVIGIL_MINOR	0
+#define LIBVIGIL_MINOR	1	/* 1.1: the catalogue's records (ABI 1.3) */
 
 /* Where vigild serves clients, unless the environment's VIGIL_SOCKET says. */
 #define VIGIL_SOCKET_PATH	"/run/vigil/vigild.sock"
@@ -338,9 +338,10 @@ int vigil_client_stats(struct vigil_client *client,
 /*
  * Event types are given as masks of VIGIL_EVENT_BIT(type): fork, exec and
  * exit (NOTIFY: delivered after the fact), AUTH_EXEC and AUTH_OPEN
- * (permission events, to answer).  VIGIL_EVENT_WATCHDOG records always
- * come.  AUTH_OPEN comes for filesystems the broker watches (vigild
- * --watch).
+ * (permission events, to answer), and the catalogue's NOTIFY types,
+ * VIGIL_EVENT_CRED to VIGIL_EVENT_FILE_TRUNCATE (<linux/vigil.h>).
+ * VIGIL_EVENT_WATCHDOG records always come.  AUTH_OPEN comes for
+ * filesystems the broker watches (vigild --watch).
  *
  * Each of the functions below waits for the broker's reply, up to
  * request_timeout_ms; messages that come meanwhile wait for the next
@@ -357,8 +358,12 @@ int vigil_client_stats(struct vigil_client *client,
  * @client: the client
  * @events: VIGIL_EVENT_BIT()s to add
  *
+ * On return the broker has subscribed the shim too: an event that happens
+ * after it is delivered.
+ *
  * Return: 0; -EINVAL for a bit that is not an event type one may
- * subscribe to.
+ * subscribe to; the shim's error if it refused (a hook it could not
+ * attach, -ENOENT or -ENOMEM), the subscription then unchanged.
  */
 int vigil_subscribe(struct vigil_client *client, uint64_t events);
 
@@ -502,9 +507,17 @@ int vigil_message_known(const struct vigil_message *msg);
 
 /*
  * The process acting: the parent of a fork, the process of an exec, exit
- * or AUTH event.  NULL for a watchdog record, or a type not known.
+ * or AUTH event, the actor of a catalogue record.  NULL for a watchdog
+ * record, or a type not known.
  */
 const struct vigil_proc *vigil_message_process(const struct vigil_message *msg);
+
+/*
+ * The actor of a catalogue record (VIGIL_EVENT_CRED to _FILE_TRUNCATE):
+ * the process block and its cgroup id (its container); its executable is
+ * vigil_message_exe().  NULL for other records.  (libvigil 1.1)
+ */
+const struct vigil_actor *vigil_message_actor(const struct vigil_message *msg);
 
 /* The whole fixed part of a record of that type, or NULL. */
 const struct vigil_fork_event *vigil_message_fork(const struct vigil_message *msg);
@@ -516,6 +529,14 @@ const struct vigil_auth_open_event *
 vigil_message_auth_open(const struct vigil_message *msg);
 const struct vigil_watchdog_event *
 vigil_message_watchdog(const struct vigil_message *msg);
+/* The catalogue's (libvigil 1.1): each for the types its struct serves. */
+const struct vigil_cred_event *vigil_message_cred(const struct vigil_message *msg);
+const struct vigil_signal_event *vigil_message_signal(const struct vigil_message *msg);
+const struct vigil_ptrace_event *vigil_message_ptrace(const struct vigil_message *msg);
+const struct vigil_module_event *vigil_message_module(const struct vigil_message *msg);
+const struct vigil_mount_event *vigil_message_mount(const struct vigil_message *msg);
+const struct vigil_net_event *vigil_message_net(const struct vigil_message *msg);
+const struct vigil_file_event *vigil_message_file(const struct vigil_message *msg);
 
 /* Whether the message is an AUTH event, to be answered with vigil_respond(). */
 int vigil_message_is_auth(const struct vigil_message *msg);
@@ -541,6 +562,14 @@ const char *vigil_message_filename(const struct vigil_message *msg);
 const char *vigil_message_path(const struct vigil_message *msg);
 
 /*
+ * Any string field: VIGIL_FIELD_NEW_PATH, _TARGET, _NAME, _SOURCE,
+ * _FSTYPE, _LOCAL_PATH, _PEER_PATH (the catalogue's), or the above; NULL
+ * if the record has none.  An abstract unix socket name is flagged
+ * VIGIL_FIELD_F_ABSTRACT.  (libvigil 1.1)
+ */
+const char *vigil_message_string(const struct vigil_message *msg, uint32_t field);
+
+/*
  * The i-th argument (from 0) of an exec or AUTH_EXEC, or NULL past the
  * last one recorded (which may be fewer than argc: see the flags).
  */
@@ -550,8 +579,8 @@ const char *vigil_message_arg(const struct vigil_message *msg, unsigned int i);
 unsigned int vigil_message_arg_count(const struct vigil_message *msg);
 
 /*
- * VIGIL_FIELD_F_* of the field @field (VIGIL_FIELD_EXE, _FILENAME, _ARGV,
- * _PATH) of the record, or 0 if it has none.
+ * VIGIL_FIELD_F_* of the field @field (any VIGIL_FIELD_*) of the record,
+ * or 0 if it has none.
  */
 uint32_t vigil_message_field_flags(const struct vigil_message *msg,
 				   uint32_t field);
