@@ -150,6 +150,27 @@ test_log_writes_filtered_json_lines() {
 	return 0
 }
 
+# A catalogue event through the broker: vigild subscribes the shim to it
+# for its client, which logs its path and its actor's container.
+test_log_catalogue_events() {
+	start_vigild
+	$VENDOR $BIN/vigil-log --socket $SOCK --events file_create,file_unlink \
+		--uid 1000 >$T.log 2>$T.logerr &
+	log_pid=$!
+	remember $log_pid
+	wait_for $T.logerr "logging"
+	rm -f $T.new
+	$VENDOR /bin/touch $T.new
+	$VENDOR /bin/rm $T.new
+	wait_for $T.log '"event":"file_unlink"'
+	stop_all
+	grep -q "\"event\":\"file_create\".*\"uid\":1000.*\"exe\":\"/bin/busybox\",\"path\":\"$T.new\",\"cgroup_id\":[1-9]" \
+		$T.log || fail "no file_create line: $(cat $T.log)"
+	[ "$(grep -c '"event":"file_create"' $T.log)" -eq 1 ] || fail "creates: $(cat $T.log)"
+	grep -q '"event":"file_open"' $T.log && fail "file_open lines, not subscribed"
+	return 0
+}
+
 test_log_mutes_in_the_broker() {
 	start_vigild
 	$VENDOR $BIN/vigil-log --socket $SOCK --events exec --mute-path /opt \
@@ -205,12 +226,13 @@ test_vigilctl_without_a_broker() {
 		fail "unclear: $out"
 }
 
-tap_plan 6
+tap_plan 7
 settle_device
 trap cleanup EXIT
 run_test test_exec_guard_denies_tmp_and_dev_shm
 run_test test_exec_guard_takes_its_own_directories
 run_test test_log_writes_filtered_json_lines
+run_test test_log_catalogue_events
 run_test test_log_mutes_in_the_broker
 run_test test_log_bad_command_lines
 run_test test_vigilctl_without_a_broker

@@ -62,6 +62,10 @@ long vt_drain(struct vigil_shim *shim, struct vt_log *log)
 
 uint32_t vt_event_pid(const struct vigil_event_view *v)
 {
+	const struct vigil_actor *actor = vigil_event_actor(v);
+
+	if (actor)
+		return actor->proc.pid;
 	switch (v->type) {
 	case VIGIL_EVENT_FORK:
 		return v->fixed.fork.child_pid;

@@ -142,6 +142,31 @@ test_drops_are_reported() {
 		fail "$delivered delivered but $(grep -c '"seq"' $T.out) lines"
 }
 
+# rate_limit in the configuration: the shim lets so many through a second,
+# and counts the rest as skipped and as dropped for the rate limit.
+test_rate_limits_skip_and_count() {
+	echo "rate_limit = exec:3" >$T.conf
+	start_vigild --config $T.conf
+	for _ in $(seq 30); do $CHILD exit 0; done
+	stop_vigild TERM
+	lines=$(grep -c '"event":"exec"' $T.out)
+	# 3 a second: 30 execs take well under the 3 seconds that would let 9.
+	[ "$lines" -ge 1 ] && [ "$lines" -le 9 ] || fail "$lines exec lines: $(cat $T.out)"
+	skipped=$(sed -n 's/.*rate limit exec: 3\/s, \([0-9]*\) skipped.*/\1/p' $T.err)
+	[ -n "$skipped" ] || fail "no rate limit line: $(cat $T.err)"
+	[ "$((lines + skipped))" -ge 30 ] || fail "$lines lines + $skipped skipped < 30"
+	grep -q "stopped: .* rate_limit=$skipped)" $T.err || fail "summary: $(cat $T.err)"
+	grep '"event":"drops"' $T.out | tail -n 1 | grep -q "\"rate_limit\":$skipped}" ||
+		fail "no drops line with the skipped: $(grep drops $T.out)"
+	# A type that cannot be limited is refused, and said.
+	echo "rate_limit = auth_exec:3" >$T.conf
+	rc=0
+	$VIGILD --config $T.conf >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "rate_limit auth_exec: exit status $rc, expected 2"
+	grep -q 'rate_limit: "auth_exec:3" is not a list of TYPE:N' $T.err ||
+		fail "unclear message: $(cat $T.err)"
+}
+
 test_auth_denies_exec_under_prefix() {
 	rm -rf /tmp/vd /tmp/vd_ran && mkdir -p /tmp/vd
 	cp $CHILD /tmp/vd/prog
@@ -283,7 +308,7 @@ test_bad_configuration_is_refused() {
 	stop_vigild TERM
 }
 
-tap_plan 15
+tap_plan 16
 run_test test_json_lines_for_a_command
 run_test test_stops_cleanly_on_sigint
 run_test test_text_format
@@ -291,6 +316,7 @@ run_test test_abi_mismatch_is_refused_clearly
 run_test test_busy_device_is_explained
 run_test test_bad_command_line_is_exit_2
 run_test test_drops_are_reported
+run_test test_rate_limits_skip_and_count
 run_test test_auth_denies_exec_under_prefix
 run_test test_auth_denies_open_under_prefix
 run_test test_auth_stats_on_sigusr1
