@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: boot each supported kernel (or those given) in QEMU and run
-# the benchmarks there (VIGIL_BENCH=proc or auth for one of them); print
-# their tables.  Figures within one table come from one boot; compare
+# the benchmarks there (VIGIL_BENCH=proc, auth or catalogue for one of
+# them); print their tables.  Figures within one table come from one boot; compare
 # ratios, not absolute numbers, which depend on the host and on software
 # emulation.  VIGIL_BENCH_ICOUNT=1 ties the guest's clock to instructions;
 # VIGIL_BENCH_MTTCG=1 gives each vCPU a host thread (see run.sh).

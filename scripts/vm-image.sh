@@ -47,6 +47,7 @@ cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
 	"$build/ubroker/static/vigilctl" "$build/ubroker/static/vigil-log" \
 	"$build/ubroker/static/vigil-exec-guard" \
 	"$build/bench/vigil_bench" "$build/bench/vigil_auth_bench" \
+	"$build/bench/vigil_catalogue_bench" \
 	"$build/selftests/vigil_child" "$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"
 (cd "$stage" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |

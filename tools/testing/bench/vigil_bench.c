@@ -24,9 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/vigil.h>
+
+#include "bench_counter.h"
 #include "bench_util.h"
-#include "ring_reader.h"
-#include "shim.h"
 
 #define CHILD "/vigil/bin/vigil_child"
 #define VIGILD_PATH "/vigil/bin/vigild"
@@ -94,95 +95,6 @@ static uint64_t run_workload(const struct workload *w)
 	return now_ns() - start;
 }
 
-/*
- * The "counter" broker: a process of its own (as a broker is) that drains
- * the ring and counts records, until SIGTERM; it then writes its count and
- * the drop counters to a pipe.
- */
-struct counter {
-	pid_t pid;
-	int result_fd;
-};
-
-static volatile sig_atomic_t counter_stop_flag;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	counter_stop_flag = 1;
-}
-
-static int count_record(const void *rec, uint32_t len, void *ctx)
-{
-	(void)rec;
-	(void)len;
-	(*(uint64_t *)ctx)++;
-	return 0;
-}
-
-static void counter_main(int ready_fd, int result_fd)
-{
-	struct vigil_ring_producer snap;
-	struct vigil_shim shim;
-	uint64_t out[2] = { 0, 0 };
-	struct pollfd pfd;
-	char msg[256];
-
-	signal(SIGTERM, on_term);
-	if (vigil_shim_open(&shim, "/dev/vigil", VIGIL_ABI_MAJOR,
-			    VIGIL_ABI_MINOR, msg, sizeof(msg))) {
-		fprintf(stderr, "vigil_bench: %s\n", msg);
-		_exit(1);
-	}
-	if (write(ready_fd, "r", 1) != 1)
-		_exit(1);
-	pfd.fd = shim.fd;
-	pfd.events = POLLIN;
-	while (!counter_stop_flag) {
-		vigil_ring_consume(&shim.ring, count_record, &out[0]);
-		poll(&pfd, 1, 50);	/* a SIGTERM between check and poll */
-	}
-	vigil_ring_consume(&shim.ring, count_record, &out[0]);
-	vigil_ring_counters(shim.producer, &snap);
-	out[1] = vigil_ring_dropped(&snap);
-	if (write(result_fd, out, sizeof(out)) != sizeof(out))
-		_exit(1);
-	_exit(0);
-}
-
-static void counter_start(struct counter *c)
-{
-	int ready[2], result[2];
-	char r;
-
-	if (pipe(ready) || pipe(result))
-		die("pipe");
-	c->pid = fork();
-	if (c->pid == 0)
-		counter_main(ready[1], result[1]);
-	close(ready[1]);
-	close(result[1]);
-	if (read(ready[0], &r, 1) != 1) {
-		fprintf(stderr, "vigil_bench: the counter did not connect\n");
-		exit(1);
-	}
-	close(ready[0]);
-	c->result_fd = result[0];
-}
-
-static uint64_t counter_stop(struct counter *c, uint64_t *dropped)
-{
-	uint64_t out[2] = { 0, 0 };
-
-	kill(c->pid, SIGTERM);
-	if (read(c->result_fd, out, sizeof(out)) != sizeof(out))
-		fprintf(stderr, "vigil_bench: no count from the counter\n");
-	waitpid(c->pid, NULL, 0);
-	close(c->result_fd);
-	*dropped = out[1];
-	return out[0];
-}
-
 /* The real broker, its summary line read back from its stderr. */
 struct vigild {
 	pid_t pid;
@@ -237,7 +149,9 @@ static struct sample measure(const struct workload *w, enum broker b)
 	struct vigild v = { 0 };
 
 	if (b == COUNTER)
-		counter_start(&c);
+		counter_start(&c, VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
+			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
+			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT));
 	else if (b == REAL_VIGILD)
 		vigild_start(&v);
 	ns = run_workload(w);
