@@ -35,6 +35,22 @@ say "What vigild saw (leaving out this script's own look at vigild's log)"
 grep -v vigild.err /tmp/events.txt
 tail -n 1 /tmp/vigild.err
 
+say "The event catalogue: files, signals, network, credentials"
+echo "(their hooks are attached only while a broker subscribes to them)"
+$VIGILD --format text --events file_create,file_rename,file_unlink,signal,net_connect,cred \
+	>/tmp/catalogue.txt 2>/tmp/catalogue.err &
+vigild=$!
+while ! grep -q connected /tmp/catalogue.err 2>/dev/null; do sleep 0.1; done
+run touch /tmp/report.txt
+run mv /tmp/report.txt /tmp/report.old
+run rm /tmp/report.old
+run sh -c 'sleep 5 & kill $!'
+run nc 127.0.0.1 9 </dev/null || echo "(exit status $?)"
+run /vigil/bin/vigil_child as-user 1000 /bin/true
+kill -INT $vigild
+wait $vigild
+grep -v -e catalogue.err -e vigild.err /tmp/catalogue.txt
+
 say "Permission decisions: vigild --auth --deny-exec /tmp"
 echo "(the shim asks vigild before every exec; vigild denies anything under /tmp)"
 cp /vigil/bin/vigil_child /tmp/dropped-tool
