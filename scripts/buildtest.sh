@@ -71,12 +71,12 @@ injection_only_in_test_builds() {
 	local kver
 
 	for kver in $(vigil_kernels); do
-		if modinfo -p "$repo/build/kmod/$kver/vigil.ko" | grep -q '^inject_'; then
+		if modinfo -p "$repo/build/kmod/$kver/vigil.ko" | grep '^inject_' >/dev/null; then
 			echo "build/kmod/$kver/vigil.ko has fault injection parameters"
 			return 1
 		fi
 		modinfo -p "$repo/build/kmod-test/$kver/vigil.ko" |
-			grep -q '^inject_crash_on_load' || {
+			grep '^inject_crash_on_load' >/dev/null || {
 			echo "build/kmod-test/$kver/vigil.ko lacks fault injection"
 			return 1
 		}

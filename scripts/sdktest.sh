@@ -4,8 +4,8 @@
 # libvigil as a vendor gets it: installed into a scratch root, then an
 # example built against that copy alone (pkg-config, shared and static),
 # run; the shared library exports exactly what libvigil.map lists, each
-# at its version; the header compiles as C++; the man pages render.  Prints one TAP line per
-# check.  Run by scripts/unittest.sh after the user-space build.
+# at its version; the header compiles as C++; the man pages render.  Prints
+# one TAP line per check.  Run by scripts/unittest.sh after the user-space build.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +30,7 @@ exports_match_the_map() {
 		    /^[[:space:]]*vigil_[a-z_]*;$/ { sub(/;/, ""); print $1 "@@" node }' \
 		"$repo/ubroker/libvigil/libvigil.map" | sort)
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); return 1; }
-	readelf -d "$so" | grep -q 'SONAME.*\[libvigil\.so\.1\]'
+	readelf -d "$so" | grep 'SONAME.*\[libvigil\.so\.1\]' >/dev/null
 }
 
 install_sdk() {
@@ -54,8 +54,8 @@ build_against_installed() {
 	# shellcheck disable=SC2046
 	cc -std=gnu11 -Wall -Wextra -Werror -o "$out" \
 		"$repo/ubroker/examples/vigil-log.c" $(pc --cflags --libs) &&
-		LD_LIBRARY_PATH=$root/usr/lib "$out" --help | grep -q '^usage: vigil-log' &&
-		LD_LIBRARY_PATH=$root/usr/lib ldd "$out" | grep -q "$root/usr/lib/libvigil.so.1"
+		LD_LIBRARY_PATH=$root/usr/lib "$out" --help | grep '^usage: vigil-log' >/dev/null &&
+		LD_LIBRARY_PATH=$root/usr/lib ldd "$out" | grep "$root/usr/lib/libvigil.so.1" >/dev/null
 }
 
 build_static_against_installed() {
@@ -65,7 +65,7 @@ build_static_against_installed() {
 	cc -std=gnu11 -Wall -Wextra -Werror -static -o "$out" \
 		"$repo/ubroker/examples/vigil-exec-guard.c" $(pc --cflags) \
 		"$root/usr/lib/libvigil.a" &&
-		"$out" --help | grep -q '^usage: vigil-exec-guard'
+		"$out" --help | grep '^usage: vigil-exec-guard' >/dev/null
 }
 
 # groff prints what it cannot render; -ww turns every warning on.
