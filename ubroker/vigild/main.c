@@ -28,6 +28,7 @@
 #include "proto.h"
 #include "rate.h"
 #include "rules.h"
+#include "notify.h"
 #include "sandbox.h"
 #include "shim.h"
 
@@ -53,6 +54,7 @@ struct vigild {
 	const char *config_path;	/* --config */
 	struct vigild_config cfg;
 	struct vigild_clients *clients;
+	struct vigild_notify notify;	/* to systemd, when it started vigild */
 	uint64_t events;		/* the NOTIFY types it writes (--events) */
 	int events_given;
 	uint64_t delivered;
@@ -84,7 +86,8 @@ static void usage(FILE *out, const char *prog)
 		"                       text: one line per event, for people\n"
 		"  -e, --events LIST    the events to write, by name, comma-separated\n"
 		"                       (default fork,exec,exit; \"all\": every one\n"
-		"                       but the AUTH events, which --auth asks for)\n"
+		"                       but the AUTH events, which --auth asks for;\n"
+		"                       \"none\": only what clients subscribe to)\n"
 		"  --auth               answer permission events: exec, and open\n"
 		"                       on watched filesystems; allow unless:\n"
 		"    --deny-exec DIR    executing a file under DIR is denied\n"
@@ -122,7 +125,10 @@ static int add_prefix(const char **list, unsigned int *nr, const char *arg,
 #define NOTIFY_EVENTS	(VIGIL_PROTO_EVENTS & ~(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) | \
 					       VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN)))
 
-/* --events: names of NOTIFY types, or "all". */
+/*
+ * --events: names of NOTIFY types, "all", or "none": vigild then writes
+ * nothing and subscribes to what its clients ask (a service's choice).
+ */
 static int parse_events(struct vigild *d, const char *list)
 {
 	char buf[1024], *tok, *save;
@@ -134,12 +140,18 @@ static int parse_events(struct vigild *d, const char *list)
 	strcpy(buf, list);
 	d->events = 0;
 	d->events_given = 1;
+	if (!strcmp(list, "none"))
+		return 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uint32_t t;
 
 		if (!strcmp(tok, "all")) {
 			d->events |= NOTIFY_EVENTS;
 			continue;
+		}
+		if (!strcmp(tok, "none")) {
+			fprintf(stderr, "vigild: --events: 'none' stands alone, not in a list\n");
+			return EXIT_USAGE;
 		}
 		for (t = 1; t < 64; t++)
 			if (vigil_event_type_name(t) && !strcmp(vigil_event_type_name(t), tok))
@@ -453,6 +465,17 @@ static int on_signal(struct vigild *d, int sigfd)
 /* The shim's device, the signals, then the clients' socket and slots. */
 #define MAX_POLLFDS	(2 + 1 + 256 + 2)
 
+/* The sooner of the clients' next deadline and systemd's next ping. */
+static int poll_timeout_ms(struct vigild *d)
+{
+	int clients = vigild_clients_timeout_ms(d->clients);
+	int ping = vigild_notify_timeout_ms(&d->notify, now_ns());
+
+	if (clients < 0)
+		return ping;
+	return ping >= 0 && ping < clients ? ping : clients;
+}
+
 /* Serve events until SIGINT or SIGTERM; 0 on a clean stop. */
 static int serve(struct vigild *d, int sigfd)
 {
@@ -469,15 +492,17 @@ static int serve(struct vigild *d, int sigfd)
 		if (drain(d))
 			return -1;
 		n = vigild_clients_pollfds(d->clients, pfd + 2, MAX_POLLFDS - 2);
-		if (poll(pfd, (nfds_t)n + 2, vigild_clients_timeout_ms(d->clients)) < 0 &&
-		    errno != EINTR) {
+		if (poll(pfd, (nfds_t)n + 2, poll_timeout_ms(d)) < 0 && errno != EINTR) {
 			perror("vigild: poll");
 			return -1;
 		}
+		vigild_notify_tick(&d->notify, now_ns());
 		vigild_clients_poll(d->clients, pfd + 2, n);
 		flush_verdicts(d);
-		if ((pfd[1].revents & POLLIN) && on_signal(d, sigfd))
+		if ((pfd[1].revents & POLLIN) && on_signal(d, sigfd)) {
+			vigild_notify_send(&d->notify, "STOPPING=1");
 			return drain(d);	/* last records, then stop */
+		}
 		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 			fprintf(stderr, "vigild: the shim closed the session\n");
 			return -1;
@@ -743,6 +768,10 @@ static int start(struct vigild *d, const struct allowlist *allow)
 	if (err)
 		goto err_status;
 	buffer_stdout();
+	if (vigild_notify_open(&d->notify, now_ns(), msg, sizeof(msg))) {
+		fprintf(stderr, "vigild: %s\n", msg);
+		goto err_close;
+	}
 	if (vigild_sandbox(msg, sizeof(msg))) {
 		fprintf(stderr, "vigild: %s\n", msg);
 		goto err_close;
@@ -753,11 +782,13 @@ static int start(struct vigild *d, const struct allowlist *allow)
 		d->auth ? ", answering permission events" : "",
 		d->clients ? ", serving clients on " : "",
 		d->clients ? d->socket_path : "", watchdog_state(d));
+	vigild_notify_send(&d->notify, "READY=1");
 	return 0;
 
 err_close:
 	err = EXIT_FAILURE;
 err_status:
+	vigild_notify_close(&d->notify);
 	vigild_clients_free(d->clients);
 	d->clients = NULL;
 	vigil_shim_close(&d->shim);
@@ -768,6 +799,7 @@ int main(int argc, char **argv)
 {
 	static struct vigild d = {
 		.device = "/dev/vigil",
+		.notify = { .fd = -1 },
 		.events = VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) | VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
 			  VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT),
 	};
@@ -802,6 +834,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	summary(&d);
 	report_rate_limits(&d);
+	vigild_notify_close(&d.notify);
 	vigild_clients_free(d.clients);
 	vigil_shim_close(&d.shim);
 	close(sigfd);

@@ -36,12 +36,13 @@ cleanup() {
 	rm -f $T.pids
 }
 
+# start_vigild [ARGS]: vigild serving $SOCK; what it writes goes to $T.out.
 start_vigild() {
 	cleanup
 	printf 'client_deadline_ms = 200\nallowlist = %s.allow\n' $T >$T.conf
 	echo "user 1000" >$T.allow
 	rm -f $T.err
-	$CHILD as-broker $BIN/vigild --socket $SOCK --config $T.conf >/dev/null 2>$T.err &
+	$CHILD as-broker $BIN/vigild --socket $SOCK --config $T.conf "$@" >$T.out 2>$T.err &
 	vigild_pid=$!
 	remember $vigild_pid
 	wait_for $T.err "serving clients"
@@ -171,6 +172,25 @@ test_log_catalogue_events() {
 	return 0
 }
 
+# vigild --events none, as vigild.service runs it: it writes nothing
+# itself, and subscribes the shim to what its clients ask for.
+test_events_none_serves_only_clients() {
+	start_vigild --events none
+	$VENDOR $BIN/vigil-log --socket $SOCK --events exec --uid 1000 >$T.log 2>$T.logerr &
+	log_pid=$!
+	remember $log_pid
+	wait_for $T.logerr "logging"
+	$VENDOR $CHILD exit 0
+	wait_for $T.log '"event":"exec"'
+	stop_all
+	[ -s $T.out ] && fail "vigild --events none wrote: $(head -n 3 $T.out)"
+	grep -q '"exe":"/vigil/bin/vigil_child"' $T.log || fail "no exec line: $(cat $T.log)"
+	rc=0
+	$CHILD as-broker $BIN/vigild --events none,exec >/dev/null 2>$T.err || rc=$?
+	[ "$rc" -eq 2 ] || fail "--events none,exec: status $rc, expected 2"
+	grep -q "'none' stands alone" $T.err || fail "unclear: $(cat $T.err)"
+}
+
 test_log_mutes_in_the_broker() {
 	start_vigild
 	$VENDOR $BIN/vigil-log --socket $SOCK --events exec --mute-path /opt \
@@ -226,13 +246,14 @@ test_vigilctl_without_a_broker() {
 		fail "unclear: $out"
 }
 
-tap_plan 7
+tap_plan 8
 settle_device
 trap cleanup EXIT
 run_test test_exec_guard_denies_tmp_and_dev_shm
 run_test test_exec_guard_takes_its_own_directories
 run_test test_log_writes_filtered_json_lines
 run_test test_log_catalogue_events
+run_test test_events_none_serves_only_clients
 run_test test_log_mutes_in_the_broker
 run_test test_log_bad_command_lines
 run_test test_vigilctl_without_a_broker
