@@ -19,12 +19,18 @@
 #   make vmtest       selftests in QEMU on Debian's 6.1 and 6.12 kernels
 #   make bench        benchmarks in the VM; prints tables
 #   make abi-update   record the ABI header after a version bump
+#   make install      vigil.ko for each supported kernel, vigild, vigilctl,
+#                     libvigil, the systemd units and udev rule (PREFIX=,
+#                     default /usr/local; DESTDIR= to stage)
+#   make dkms-install the module's source to /usr/src, built by DKMS for
+#                     every installed kernel, and again at each update
+#   make uninstall    remove what install and dkms-install put in place
 #   make clean
 
 export KDIR
 
 .PHONY: all modules vigild deps check demo buildtest kunit unittest fuzz \
-	vmtest bench abi-update clean
+	vmtest bench abi-update install uninstall dkms-install clean
 
 all: modules vigild
 
@@ -63,6 +69,15 @@ bench: deps
 
 abi-update:
 	scripts/abi-check.sh --update
+
+install: all
+	scripts/install.sh install
+
+uninstall:
+	scripts/install.sh uninstall
+
+dkms-install:
+	scripts/install.sh dkms-install
 
 clean:
 	rm -rf build

@@ -16,3 +16,8 @@ vigil_kernels() {
 			sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p'
 	done
 }
+
+# vigil's version: dkms.conf's, which debian/changelog repeats.
+vigil_version() {
+	sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$repo/dkms.conf"
+}
