@@ -25,12 +25,13 @@
 #   make dkms-install the module's source to /usr/src, built by DKMS for
 #                     every installed kernel, and again at each update
 #   make uninstall    remove what install and dkms-install put in place
+#   make deb          the Debian packages, in build/deb/
 #   make clean
 
 export KDIR
 
 .PHONY: all modules vigild deps check demo buildtest kunit unittest fuzz \
-	vmtest bench abi-update install uninstall dkms-install clean
+	vmtest bench abi-update install uninstall dkms-install deb clean
 
 all: modules vigild
 
@@ -78,6 +79,9 @@ uninstall:
 
 dkms-install:
 	scripts/install.sh dkms-install
+
+deb: deps
+	scripts/deb.sh
 
 clean:
 	rm -rf build
