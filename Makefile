@@ -26,12 +26,14 @@
 #                     every installed kernel, and again at each update
 #   make uninstall    remove what install and dkms-install put in place
 #   make deb          the Debian packages, in build/deb/
+#   make pkgtest      packaging lane: build the packages, install them in
+#                     a bookworm root, boot it with systemd, reboot
 #   make clean
 
 export KDIR
 
 .PHONY: all modules vigild deps check demo buildtest kunit unittest fuzz \
-	vmtest bench abi-update install uninstall dkms-install deb clean
+	vmtest bench abi-update install uninstall dkms-install deb pkgtest clean
 
 all: modules vigild
 
@@ -82,6 +84,9 @@ dkms-install:
 
 deb: deps
 	scripts/deb.sh
+
+pkgtest: deps
+	scripts/pkgtest.sh
 
 clean:
 	rm -rf build

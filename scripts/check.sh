@@ -18,7 +18,7 @@ if ! "$repo/scripts/deps.sh"; then
 	exit 1
 fi
 
-lanes=(buildtest kunit unittest fuzz vmtest)
+lanes=(buildtest kunit unittest fuzz vmtest pkgtest)
 declare -A seconds
 
 run_lane() {

@@ -23,6 +23,8 @@ packages=(
 	libseccomp-dev			# vigild's sandbox
 	pkg-config			# building against the installed libvigil
 	groff-base			# checking the man pages
+	debhelper dh-dkms dkms lintian	# the Debian packages (make deb)
+	debootstrap e2fsprogs		# the packaging lane's test system
 )
 
 as_root() {
