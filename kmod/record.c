@@ -173,6 +173,35 @@ static bool vigil_other_root(const struct path *view)
 	return other;
 }
 
+/*
+ * d_path() of @path into the open @field, at most @limit bytes: the
+ * length with the NUL, or 0 once the field is closed empty (unavailable;
+ * truncated too if the name did not fit).
+ */
+static size_t vigil_rec_field_d_path(struct vigil_rec *rec,
+				     struct vigil_field *field,
+				     const struct path *path, u32 limit,
+				     u16 root_flag)
+{
+	char *data = (char *)(field + 1);
+	char *name;
+	size_t n;
+
+	/* d_path() builds the name backwards from the end of the buffer. */
+	name = d_path(path, data, limit);
+	if (IS_ERR(name)) {
+		u16 flags = VIGIL_FIELD_F_UNAVAILABLE;
+
+		if (PTR_ERR(name) == -ENAMETOOLONG)
+			flags |= VIGIL_FIELD_F_TRUNCATED;
+		vigil_rec_field_close_empty(rec, field, flags | root_flag);
+		return 0;
+	}
+	n = strlen(name) + 1;
+	memmove(data, name, n);
+	return n;
+}
+
 /**
  * vigil_rec_put_path() - append the path of @path as a string field
  * @rec: the builder
@@ -192,29 +221,16 @@ int vigil_rec_put_path(struct vigil_rec *rec, u16 type,
 {
 	u16 root_flag = vigil_other_root(view) ? VIGIL_FIELD_F_OTHER_ROOT : 0;
 	struct vigil_field *field;
-	u32 room, limit;
-	char *data, *name;
+	u32 room;
 	size_t n;
 
 	field = vigil_rec_field_open(rec, type, &room);
 	if (!field)
 		return -ENOSPC;
-
-	limit = min_t(u32, VIGIL_PATH_MAX, room);
-	data = (char *)(field + 1);
-	/* d_path() builds the name backwards from the end of the buffer. */
-	name = d_path(path, data, limit);
-	if (IS_ERR(name)) {
-		u16 flags = VIGIL_FIELD_F_UNAVAILABLE;
-
-		if (PTR_ERR(name) == -ENAMETOOLONG)
-			flags |= VIGIL_FIELD_F_TRUNCATED;
-		vigil_rec_field_close_empty(rec, field, flags | root_flag);
-		return 0;
-	}
-	n = strlen(name) + 1;
-	memmove(data, name, n);
-	vigil_rec_field_close(rec, field, n, root_flag);
+	n = vigil_rec_field_d_path(rec, field, path,
+				   min_t(u32, VIGIL_PATH_MAX, room), root_flag);
+	if (n)
+		vigil_rec_field_close(rec, field, n, root_flag);
 	return 0;
 }
 
@@ -256,26 +272,19 @@ int vigil_rec_put_child_path(struct vigil_rec *rec, u16 type,
 	u16 root_flag = vigil_other_root(view) ? VIGIL_FIELD_F_OTHER_ROOT : 0;
 	struct vigil_field *field;
 	u32 room, limit, len;
-	char *data, *name;
 	size_t n;
 
 	field = vigil_rec_field_open(rec, type, &room);
 	if (!field)
 		return -ENOSPC;
 	limit = min_t(u32, VIGIL_PATH_MAX, room);
-	data = (char *)(field + 1);
-	name = d_path(dir, data, limit);
-	if (IS_ERR(name)) {
-		vigil_rec_field_close_empty(rec, field, VIGIL_FIELD_F_UNAVAILABLE |
-					    VIGIL_FIELD_F_TRUNCATED | root_flag);
+	n = vigil_rec_field_d_path(rec, field, dir, limit, root_flag);
+	if (!n)
 		return 0;
-	}
-	n = strlen(name);
-	memmove(data, name, n + 1);
 	/* d_lock keeps the name whole against a concurrent rename. */
 	spin_lock(&dentry->d_lock);
-	len = vigil_append_name(data, n, limit, dentry->d_name.name,
-				dentry->d_name.len);
+	len = vigil_append_name((char *)(field + 1), n - 1, limit,
+				dentry->d_name.name, dentry->d_name.len);
 	spin_unlock(&dentry->d_lock);
 	if (!len) {
 		vigil_rec_field_close_empty(rec, field, VIGIL_FIELD_F_UNAVAILABLE |
