@@ -12,7 +12,8 @@
 # headers of UPDATE_KVER as a kernel update would (DKMS's kernel hook must
 # build the module for it too), adds the test's own unit, and writes
 # OUTDIR/disk.img (ext4, for /dev/vda), and the kernel and initramfs to
-# boot it with.  One TAP line per check goes to descriptor 3.
+# boot it with; then purges the packages from the root and checks nothing
+# is left.  One TAP line per check goes to descriptor 3.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -124,6 +125,28 @@ install_packages() {
 	rm -rf "$root/var/cache/vigil-debs"
 }
 
+# dpkg --purge of the four packages leaves no module, source, unit, rule
+# or configuration of vigil's, and DKMS knows no vigil.
+purge_packages() {
+	mount_chroot "$root"
+	tap "dpkg --purge removes the packages" \
+		in_root "$root" dpkg --purge vigil libvigil-dev libvigil1 vigil-dkms
+	tap "nothing of vigil's is left behind" nothing_left
+	umount_chroot
+}
+
+nothing_left() {
+	local left
+
+	left=$(cd "$root" && ls -d lib/modules/*/updates/dkms/vigil.ko* usr/src/vigil-* \
+		var/lib/dkms/vigil lib/systemd/system/vigil* lib/udev/rules.d/60-vigil.rules \
+		etc/vigil usr/sbin/vigild usr/include/vigil \
+		etc/systemd/system/*/vigil-load.service etc/systemd/system/*/vigil-bless.timer \
+		2>/dev/null)
+	[ -z "$left" ] || { echo "left after purge: $left"; return 1; }
+	[ -z "$(in_root "$root" dkms status vigil)" ]
+}
+
 add_test_unit() {
 	install -m 0755 "$repo/tools/testing/pkgtest/guest-check.sh" "$root/usr/local/sbin/vigil-pkgtest"
 	install -m 0644 "$repo/tools/testing/pkgtest/vigil-pkgtest.service" \
@@ -153,5 +176,7 @@ cp -a "$cache" "$root"
 install_packages "$@"
 add_test_unit
 make_disk
+# The disk is made: the root can now show that removal is clean too.
+purge_packages
 rm -rf "$root"
 note "the test system is in $dest/disk.img"
