@@ -764,6 +764,12 @@ TEST_F(cat, a_rate_limit_skips_and_counts)
 	lim = (struct vigil_limit){ .type = VIGIL_EVENT_FILE_OPEN, .flags = 4 };
 	EXPECT_EQ(-1, ioctl(self->shim.fd, VIGIL_IOC_LIMIT, &lim));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->shim.fd, VIGIL_IOC_LIMIT, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	/* None of them changed the limit: 5 a second still. */
+	lim = (struct vigil_limit){ .type = VIGIL_EVENT_FILE_OPEN, .flags = VIGIL_LIMIT_F_GET };
+	ASSERT_EQ(0, ioctl(self->shim.fd, VIGIL_IOC_LIMIT, &lim));
+	EXPECT_EQ(5, lim.per_second);
 	/* Lifted: all through again. */
 	lim = (struct vigil_limit){ .type = VIGIL_EVENT_FILE_OPEN };
 	ASSERT_EQ(0, ioctl(self->shim.fd, VIGIL_IOC_LIMIT, &lim));

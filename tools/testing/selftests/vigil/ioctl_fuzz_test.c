@@ -31,6 +31,7 @@ static const unsigned int commands[] = {
 	VIGIL_IOC_HANDSHAKE, VIGIL_IOC_SUBSCRIBE, VIGIL_IOC_VERDICT,
 	VIGIL_IOC_WATCH, VIGIL_IOC_MUTE, VIGIL_IOC_CACHE_FLUSH,
 	VIGIL_IOC_AUTH_STATS, VIGIL_IOC_WATCHDOG, VIGIL_IOC_REARM,
+	VIGIL_IOC_LIMIT,
 };
 
 /* What Documentation/abi.rst lets an ioctl fail with, path lookups included. */
@@ -123,7 +124,7 @@ static void *argument(struct arena *a, size_t size)
  * direction or size. */
 static unsigned int command(void)
 {
-	unsigned int cmd = commands[rnd() % 9];
+	unsigned int cmd = commands[rnd() % (sizeof(commands) / sizeof(commands[0]))];
 
 	switch (rnd() % 8) {
 	case 0:
