@@ -27,6 +27,7 @@
 #include <linux/vigil.h>
 
 #include "bench_counter.h"
+#include "bench_table.h"
 #include "bench_util.h"
 
 #define CHILD "/vigil/bin/vigil_child"
@@ -49,12 +50,6 @@ static const struct workload workloads[] = {
 	{ "fork2", 2000, 2, 0 },
 };
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
-
-struct sample {
-	double ops_per_s;
-	double records_per_s;
-	uint64_t dropped;
-};
 
 static void spawn_and_wait(int exec)
 {
@@ -141,9 +136,9 @@ static uint64_t vigild_stop(struct vigild *v, uint64_t *dropped)
 	return delivered;
 }
 
-static struct sample measure(const struct workload *w, enum broker b)
+static struct bench_sample measure(const struct workload *w, enum broker b)
 {
-	struct sample s = { 0 };
+	struct bench_sample s = { 0 };
 	uint64_t ns, records = 0;
 	struct counter c = { 0 };
 	struct vigild v = { 0 };
@@ -164,17 +159,9 @@ static struct sample measure(const struct workload *w, enum broker b)
 	return s;
 }
 
-static int by_ops(const void *a, const void *b)
-{
-	double x = ((const struct sample *)a)->ops_per_s;
-	double y = ((const struct sample *)b)->ops_per_s;
-
-	return (x > y) - (x < y);
-}
-
 int main(void)
 {
-	static struct sample s[NR_WORKLOADS][NR_BROKERS][ROUNDS];
+	static struct bench_sample s[NR_WORKLOADS][NR_BROKERS][ROUNDS];
 	unsigned int w, b, r;
 
 	printf("vigil_bench: median of %d interleaved rounds\n\n", ROUNDS);
@@ -183,22 +170,8 @@ int main(void)
 			for (b = 0; b < NR_BROKERS; b++)
 				s[w][b][r] = measure(&workloads[w], b);
 
-	printf("%-6s %-8s %10s %8s %12s %8s\n", "work", "broker", "ops/s",
-	       "vs none", "records/s", "dropped");
-	for (w = 0; w < NR_WORKLOADS; w++) {
-		double base = 0;
-
-		for (b = 0; b < NR_BROKERS; b++) {
-			struct sample *m;
-
-			qsort(s[w][b], ROUNDS, sizeof(s[w][b][0]), by_ops);
-			m = &s[w][b][ROUNDS / 2];
-			if (b == NONE)
-				base = m->ops_per_s;
-			printf("%-6s %-8s %10.0f %8.3f %12.0f %8" PRIu64 "\n",
-			       workloads[w].name, broker_names[b], m->ops_per_s,
-			       m->ops_per_s / base, m->records_per_s, m->dropped);
-		}
-	}
+	bench_table_header("broker", "vs none");
+	for (w = 0; w < NR_WORKLOADS; w++)
+		bench_table_rows(workloads[w].name, broker_names, NR_BROKERS, s[w][0], ROUNDS);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include <linux/vigil.h>
 
 #include "bench_counter.h"
+#include "bench_table.h"
 #include "bench_util.h"
 
 #define CHILD	"/vigil/bin/vigil_child"
@@ -75,12 +76,6 @@ static const struct workload workloads[] = {
 };
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
-struct sample {
-	double ops_per_s;
-	double records_per_s;
-	uint64_t dropped;
-};
-
 /* Load or unload the module; the device is there (or gone) on return. */
 static void module(int load)
 {
@@ -93,9 +88,9 @@ static void module(int load)
 		usleep(10000);
 }
 
-static struct sample measure(const struct workload *w, enum config c)
+static struct bench_sample measure(const struct workload *w, enum config c)
 {
-	struct sample s = { 0 };
+	struct bench_sample s = { 0 };
 	struct counter broker;
 	uint64_t start, ns, records = 0;
 	int i;
@@ -117,17 +112,9 @@ static struct sample measure(const struct workload *w, enum config c)
 	return s;
 }
 
-static int by_ops(const void *a, const void *b)
-{
-	double x = ((const struct sample *)a)->ops_per_s;
-	double y = ((const struct sample *)b)->ops_per_s;
-
-	return (x > y) - (x < y);
-}
-
 int main(void)
 {
-	static struct sample s[NR_WORKLOADS][NR_CONFIGS][ROUNDS];
+	static struct bench_sample s[NR_WORKLOADS][NR_CONFIGS][ROUNDS];
 	unsigned int w, c, r;
 	int fd = open(FILE, O_CREAT | O_WRONLY, 0644);
 
@@ -140,22 +127,8 @@ int main(void)
 			for (c = 0; c < NR_CONFIGS; c++)
 				s[w][c][r] = measure(&workloads[w], c);
 
-	printf("%-10s %-10s %10s %10s %12s %8s\n", "work", "config", "ops/s",
-	       "vs unload", "records/s", "dropped");
-	for (w = 0; w < NR_WORKLOADS; w++) {
-		double base = 0;
-
-		for (c = 0; c < NR_CONFIGS; c++) {
-			struct sample *m;
-
-			qsort(s[w][c], ROUNDS, sizeof(s[w][c][0]), by_ops);
-			m = &s[w][c][ROUNDS / 2];
-			if (c == UNLOADED)
-				base = m->ops_per_s;
-			printf("%-10s %-10s %10.0f %10.3f %12.0f %8" PRIu64 "\n",
-			       workloads[w].name, config_names[c], m->ops_per_s,
-			       m->ops_per_s / base, m->records_per_s, m->dropped);
-		}
-	}
+	bench_table_header("config", "vs unload");
+	for (w = 0; w < NR_WORKLOADS; w++)
+		bench_table_rows(workloads[w].name, config_names, NR_CONFIGS, s[w][0], ROUNDS);
 	return 0;
 }
