@@ -187,6 +187,17 @@ static size_t vigil_rec_field_d_path(struct vigil_rec *rec,
 	char *name;
 	size_t n;
 
+	/*
+	 * d_path() resolves from current->fs, which an exiting task has let
+	 * go of before its last files are closed (exit_fs(), then the
+	 * deferred __fput()s).  Only current changes its own fs.
+	 */
+	if (!current->fs) {
+		vigil_rec_field_close_empty(rec, field,
+					    VIGIL_FIELD_F_UNAVAILABLE | root_flag);
+		return 0;
+	}
+
 	/* d_path() builds the name backwards from the end of the buffer. */
 	name = d_path(path, data, limit);
 	if (IS_ERR(name)) {

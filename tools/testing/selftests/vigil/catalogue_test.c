@@ -638,6 +638,40 @@ TEST_F(cat, file_open_and_close_after_write)
 			   in_child(open_read, NULL)));
 }
 
+/* Opened for writing and left open: the exit closes it. */
+static int write_no_close(void *arg)
+{
+	int fd = open(DIR "/file", O_WRONLY | O_APPEND);
+
+	(void)arg;
+	return fd < 0 || write(fd, "x", 1) != 1;
+}
+
+/*
+ * A file an exiting process leaves open is closed after the process let
+ * go of its root directory, so its path cannot be resolved: the record
+ * says so, and names the file by device and inode.
+ */
+TEST_F(cat, a_close_after_write_at_exit)
+{
+	const struct vigil_event_view *v;
+	struct stat st;
+	pid_t pid;
+
+	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_FILE_CLOSE_WRITE));
+	pid = in_child(write_no_close, NULL);
+	ASSERT_LT(0, pid);
+	v = one(_metadata, &self->shim, &self->log, VIGIL_EVENT_FILE_CLOSE_WRITE, pid);
+	ASSERT_NE(NULL, v);
+	EXPECT_EQ(pid, vigil_event_actor(v)->proc.pid);
+	ASSERT_NE(NULL, v->path.data);
+	EXPECT_STREQ("", v->path.data);
+	EXPECT_TRUE(v->path.flags & VIGIL_FIELD_F_UNAVAILABLE);
+	ASSERT_EQ(0, stat(DIR "/file", &st));
+	EXPECT_EQ(st.st_ino, v->fixed.file.ino);
+	EXPECT_EQ(st.st_dev, v->fixed.file.dev);
+}
+
 TEST_F(cat, file_create_unlink_rename)
 {
 	THREE_WAYS(VIGIL_EVENT_FILE_CREATE, create, NULL, ({
