@@ -26,6 +26,7 @@
 
 #include "compat.h"
 #include "emit.h"
+#include "exe_cache.h"
 #include "fault.h"
 #include "inject.h"
 #include "limit.h"
@@ -50,6 +51,11 @@ static struct vigil_session __rcu *vigil_emit_session;
 int vigil_emit_init(void)
 {
 	unsigned int cpu, level;
+	int err;
+
+	err = vigil_exe_cache_init();
+	if (err)
+		return err;
 
 	for_each_possible_cpu(cpu) {
 		struct vigil_scratch *sc = per_cpu_ptr(&vigil_scratch, cpu);
@@ -68,6 +74,8 @@ int vigil_emit_init(void)
 void vigil_emit_uninit(void)
 {
 	unsigned int cpu, level;
+
+	vigil_exe_cache_uninit();
 
 	for_each_possible_cpu(cpu) {
 		struct vigil_scratch *sc = per_cpu_ptr(&vigil_scratch, cpu);
@@ -100,18 +108,19 @@ void vigil_emit_stop(void)
 	synchronize_rcu();
 }
 
-/* Take this CPU's next scratch buffer.  Preemption is disabled. */
-static void *vigil_scratch_get(void)
+/*
+ * Take this CPU's next scratch buffer, and say which level it is at.
+ * Preemption is disabled.
+ */
+static void *vigil_scratch_get(int *level)
 {
-	int level;
-
 	/* IRQ-safe per-CPU increment: a nested hook takes the next level. */
-	level = this_cpu_inc_return(vigil_scratch.depth) - 1;
-	if (level >= VIGIL_SCRATCH_LEVELS) {
+	*level = this_cpu_inc_return(vigil_scratch.depth) - 1;
+	if (*level >= VIGIL_SCRATCH_LEVELS) {
 		this_cpu_dec(vigil_scratch.depth);
 		return NULL;
 	}
-	return this_cpu_read(vigil_scratch.buf[level]);
+	return this_cpu_read(vigil_scratch.buf[*level]);
 }
 
 static void vigil_scratch_put(void)
@@ -217,7 +226,7 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 		vigil_fault_internal("inject_internal_errors");
 		goto out_enable;
 	}
-	buf = vigil_scratch_get();
+	buf = vigil_scratch_get(&em->level);
 	if (!buf) {
 		vigil_emit_drop(em->session, VIGIL_DROP_NESTED);
 		goto out_enable;
@@ -310,7 +319,9 @@ bool vigil_emit_path_muted(struct vigil_emit *em)
  * @actor: its fixed part's block
  *
  * Fills @actor and appends VIGIL_FIELD_EXE, current's executable (none
- * for a process that has none).
+ * for a process that has none).  The outermost record on a CPU takes the
+ * path from the executable-path cache when it can (exe_cache.c); a
+ * nested one builds it.
  */
 void vigil_emit_put_actor(struct vigil_emit *em, struct vigil_actor *actor)
 {
@@ -320,7 +331,11 @@ void vigil_emit_put_actor(struct vigil_emit *em, struct vigil_actor *actor)
 	vigil_rec_fill_actor(actor, current);
 	if (!exe)
 		return;
-	vigil_emit_put_path(em, VIGIL_FIELD_EXE, &exe->f_path);
+	if (em->level == 0)
+		vigil_exe_cache_put(&em->rec, exe, &em->session->root,
+				    vigil_rec_event(&em->rec)->time_ns);
+	else
+		vigil_emit_put_path(em, VIGIL_FIELD_EXE, &exe->f_path);
 	/* Taken by vigil_mm_exe_file(); fput() defers the release if last. */
 	fput(exe);
 }

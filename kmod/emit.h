@@ -24,6 +24,7 @@ struct vigil_emit {
 	struct vigil_rec rec;
 	enum vigil_emit_status status;
 	bool wake_now;			/* wake the broker without irq_work */
+	int level;			/* its scratch level: 0 outermost */
 };
 
 int vigil_emit_init(void);

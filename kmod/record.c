@@ -70,6 +70,24 @@ struct vigil_event *vigil_rec_init(struct vigil_rec *rec, void *buf, u32 cap,
 	return ev;
 }
 
+/**
+ * vigil_rec_room() - the bytes of data the next field may take
+ * @rec: the builder
+ *
+ * A field gets its header and at least 8 bytes of data, or nothing; the
+ * room is a multiple of 8, so that the padding stays inside the buffer.
+ *
+ * Return: the room, or 0 if the next field would be left out.
+ */
+u32 vigil_rec_room(const struct vigil_rec *rec)
+{
+	u32 left = rec->cap - rec->len;
+
+	if (left < sizeof(struct vigil_field) + 8)
+		return 0;
+	return round_down(left - sizeof(struct vigil_field), 8);
+}
+
 /*
  * Open a field at the end of the record.  Return its header, with *room
  * set to the bytes its data may take, or NULL (and the record marked
@@ -79,17 +97,14 @@ static struct vigil_field *vigil_rec_field_open(struct vigil_rec *rec,
 						u16 type, u32 *room)
 {
 	struct vigil_field *field = rec->buf + rec->len;
-	u32 left = rec->cap - rec->len;
 
-	/* A field gets its header and at least 8 bytes of data, or nothing. */
-	if (left < sizeof(*field) + 8) {
+	*room = vigil_rec_room(rec);
+	if (!*room) {
 		vigil_rec_event(rec)->flags |= VIGIL_EVENT_F_TRUNCATED;
 		return NULL;
 	}
 	field->type = type;
 	field->flags = 0;
-	/* Keep the padding inside the buffer: the room is a multiple of 8. */
-	*room = round_down(left - sizeof(*field), 8);
 	return field;
 }
 
@@ -156,21 +171,33 @@ int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
 	return 0;
 }
 
+/**
+ * vigil_current_root() - current's root directory, to compare with
+ * @root: set to it; the pointers only, no reference is taken
+ *
+ * Return: false if current has none (an exiting task).
+ */
+bool vigil_current_root(struct path *root)
+{
+	struct fs_struct *fs = current->fs;
+
+	if (!fs)
+		return false;
+	/* Protects fs->root against a concurrent chroot(). */
+	spin_lock(&fs->lock);
+	*root = fs->root;
+	spin_unlock(&fs->lock);
+	return true;
+}
+
 /* True unless current's root directory is @view (or there is no @view). */
 static bool vigil_other_root(const struct path *view)
 {
-	struct fs_struct *fs = current->fs;
-	bool other;
+	struct path root;
 
 	if (!view)
 		return false;
-	if (!fs)
-		return true;
-	/* Protects fs->root against a concurrent chroot(). */
-	spin_lock(&fs->lock);
-	other = !path_equal(&fs->root, view);
-	spin_unlock(&fs->lock);
-	return other;
+	return !vigil_current_root(&root) || !path_equal(&root, view);
 }
 
 /*
@@ -197,7 +224,6 @@ static size_t vigil_rec_field_d_path(struct vigil_rec *rec,
 					    VIGIL_FIELD_F_UNAVAILABLE | root_flag);
 		return 0;
 	}
-
 	/* d_path() builds the name backwards from the end of the buffer. */
 	name = d_path(path, data, limit);
 	if (IS_ERR(name)) {

@@ -39,6 +39,8 @@ int vigil_rec_put_user_strings(struct vigil_rec *rec, u16 type,
 int vigil_rec_put_strings(struct vigil_rec *rec, u16 type, const char *data,
 			  u32 len, u16 flags);
 const struct vigil_field *vigil_rec_last_field(const struct vigil_rec *rec);
+u32 vigil_rec_room(const struct vigil_rec *rec);
+bool vigil_current_root(struct path *root);
 
 static inline struct vigil_event *vigil_rec_event(const struct vigil_rec *rec)
 {

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -731,6 +733,176 @@ TEST_F(cat, file_events_muted_by_prefix)
 	EXPECT_EQ(0, count(&self->shim, &self->log, VIGIL_EVENT_FILE_CREATE, pid));
 	pid = in_child(rename_file, NULL);
 	EXPECT_EQ(0, count(&self->shim, &self->log, VIGIL_EVENT_FILE_RENAME, pid));
+}
+
+/* ---- the actor's executable path ---------------------------------------- */
+
+#define CHILD		"/vigil/bin/vigil_child"
+
+/* A vigil_child exeloop, driven through its stdin and stdout. */
+struct exeloop {
+	pid_t pid;
+	int to;		/* its stdin */
+	int from;	/* its stdout */
+};
+
+/* The next line @el writes, without its newline; 0, or -1 after 5 s. */
+static int exeloop_answer(struct exeloop *el, char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = el->from, .events = POLLIN };
+	size_t n = 0;
+	char c;
+
+	while (n + 1 < size) {
+		if (poll(&pfd, 1, 5000) != 1 || read(el->from, &c, 1) != 1)
+			return -1;
+		if (c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Send @el the line @cmd; its answer in @buf.  0, or -1. */
+static int exeloop_say(struct exeloop *el, const char *cmd, char *buf, size_t size)
+{
+	size_t n = strlen(cmd);
+
+	if (write(el->to, cmd, n) != (ssize_t)n || write(el->to, "\n", 1) != 1)
+		return -1;
+	return exeloop_answer(el, buf, size);
+}
+
+static int exeloop_start(struct exeloop *el, const char *exe)
+{
+	int in[2], out[2];
+	char ready[16];
+
+	/* Close-on-exec: the child keeps only its stdin and stdout. */
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return -1;
+	el->pid = fork();
+	if (el->pid == 0) {
+		/* Gone with the test, even if it is killed for its time. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		execl(exe, "vigil_child", "exeloop", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	el->to = in[1];
+	el->from = out[0];
+	if (el->pid < 0 || exeloop_answer(el, ready, sizeof(ready)))
+		return -1;
+	return strcmp(ready, "ready") ? -1 : 0;
+}
+
+static void exeloop_stop(struct exeloop *el)
+{
+	close(el->to);
+	close(el->from);
+	waitpid(el->pid, NULL, 0);
+}
+
+/* Have @el exec @exe, as an exeloop again. */
+static void exeloop_exec(struct __test_metadata *_metadata, struct exeloop *el,
+			 const char *exe)
+{
+	char cmd[PATH_MAX + 2], answer[16];
+
+	snprintf(cmd, sizeof(cmd), "x %s", exe);
+	ASSERT_EQ(0, exeloop_say(el, cmd, answer, sizeof(answer)));
+	ASSERT_STREQ("ready", answer);
+}
+
+/*
+ * Have @el open @path; its record's executable must be @want, flagged
+ * @flags, or if @want is NULL what the process itself then reads in
+ * /proc/self/exe (also left in exe_answer), which the kernel resolves
+ * afresh.
+ */
+static char exe_answer[PATH_MAX];
+
+static void check_exe(struct __test_metadata *_metadata, struct vigil_shim *shim,
+		      struct vt_log *log, struct exeloop *el, const char *path,
+		      const char *want, uint16_t flags)
+{
+	char cmd[PATH_MAX + 2];
+	const struct vigil_event_view *v;
+
+	/* Every record of what @el did before is in the ring by now. */
+	vt_drain(shim, log);
+	vt_log_free(log);
+	snprintf(cmd, sizeof(cmd), "o %s", path);
+	ASSERT_EQ(0, exeloop_say(el, cmd, exe_answer, sizeof(exe_answer)));
+	v = vt_expect(shim, log, VIGIL_EVENT_FILE_OPEN, el->pid);
+	ASSERT_NE(NULL, v);
+	ASSERT_NE(NULL, v->exe.data);
+	EXPECT_STREQ(want ? want : exe_answer, v->exe.data);
+	EXPECT_EQ(flags, v->exe.flags);
+}
+
+/*
+ * Records reuse an executable's path while it holds: a rename anywhere,
+ * a chroot, and the path is made afresh.
+ */
+TEST_F(cat, the_exe_path_follows_renames_and_chroot)
+{
+	struct exeloop el;
+
+	ASSERT_EQ(0, mkdir(DIR "/bin", 0755));
+	ASSERT_EQ(0, vt_copy(CHILD, DIR "/bin/x", 0755));
+	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_FILE_OPEN));
+	ASSERT_EQ(0, exeloop_start(&el, DIR "/bin/x"));
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/bin/x", 0);
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/bin/x", 0);
+	ASSERT_EQ(0, rename(DIR "/bin/x", DIR "/bin/y"));
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/bin/y", 0);
+	ASSERT_EQ(0, rename(DIR "/bin", DIR "/bin2"));
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/bin2/y", 0);
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", NULL, 0);
+	/* Seen from its new root; the broker's is another. */
+	ASSERT_EQ(0, exeloop_say(&el, "c " DIR, exe_answer, sizeof(exe_answer)));
+	ASSERT_STREQ("ok", exe_answer);
+	check_exe(_metadata, &self->shim, &self->log, &el, "/file", "/bin2/y",
+		  VIGIL_FIELD_F_OTHER_ROOT);
+	exeloop_stop(&el);
+}
+
+/*
+ * An exec in the same process, an unlink, a mount moved above the
+ * executable (within the cache's 10 ms) and a lazy umount of it.
+ */
+TEST_F(cat, the_exe_path_follows_exec_unlink_and_mounts)
+{
+	struct exeloop el;
+
+	ASSERT_EQ(0, vt_copy(CHILD, DIR "/x1", 0755));
+	ASSERT_EQ(0, vt_copy(CHILD, DIR "/x2", 0755));
+	ASSERT_EQ(0, mkdir(DIR "/m", 0755));
+	ASSERT_EQ(0, mkdir(DIR "/n", 0755));
+	ASSERT_EQ(0, mount("none", DIR "/m", "tmpfs", 0, NULL));
+	ASSERT_EQ(0, vt_copy(CHILD, DIR "/m/x3", 0755));
+	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_FILE_OPEN));
+	ASSERT_EQ(0, exeloop_start(&el, DIR "/x1"));
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/x1", 0);
+	exeloop_exec(_metadata, &el, DIR "/x2");
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/x2", 0);
+	ASSERT_EQ(0, unlink(DIR "/x2"));
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file",
+		  DIR "/x2 (deleted)", 0);
+	exeloop_exec(_metadata, &el, DIR "/m/x3");
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/m/x3", 0);
+	ASSERT_EQ(0, mount(DIR "/m", DIR "/n", NULL, MS_MOVE, NULL));
+	usleep(20 * 1000);
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", DIR "/n/x3", 0);
+	ASSERT_EQ(0, umount2(DIR "/n", MNT_DETACH));
+	check_exe(_metadata, &self->shim, &self->log, &el, DIR "/file", NULL, 0);
+	EXPECT_STRNE(DIR "/n/x3", exe_answer);
+	exeloop_stop(&el);
 }
 
 /* ---- the mechanics -------------------------------------------------------- */

@@ -12,6 +12,13 @@
  *                                writing at once; exit with the failures
  *   vigil_child exec PATH ARG... execv(PATH, ARG...); 126 if EACCES
  *   vigil_child waitexec PATH    read a byte from stdin, then exec PATH
+ *   vigil_child exeloop          say "ready", then do what each line of
+ *                                stdin says, answering each on stdout:
+ *                                "o PATH" opens PATH for reading and
+ *                                answers its own /proc/self/exe (or "-");
+ *                                "c DIR" chroots to DIR ("ok" or "err");
+ *                                "x PATH" execs PATH as an exeloop ("err"
+ *                                if it cannot)
  *   vigil_child as-broker PATH ARG...
  *                                become the VM's vigil user (uid and gid
  *                                990, no other group), then execv
@@ -97,6 +104,68 @@ static int as_user(unsigned int id, const char *path, char **argv)
 	return exec_path(path, argv);
 }
 
+/* A line of stdin, read a byte at a time so that an exec loses none. */
+static int read_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	char c;
+
+	while (read(0, &c, 1) == 1) {
+		if (c == '\n') {
+			buf[n] = '\0';
+			return 0;
+		}
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	return -1;
+}
+
+static void say(const char *what)
+{
+	size_t n = strlen(what);
+
+	if (write(1, what, n) != (ssize_t)n || write(1, "\n", 1) != 1)
+		_exit(124);
+}
+
+static void exeloop_open(const char *path)
+{
+	char exe[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (fd < 0 || n < 0) {
+		say("-");
+		return;
+	}
+	exe[n] = '\0';
+	say(exe);
+}
+
+static int exeloop(void)
+{
+	char line[4096];
+
+	say("ready");
+	while (read_line(line, sizeof(line)) == 0) {
+		if (!strncmp(line, "o ", 2)) {
+			exeloop_open(line + 2);
+		} else if (!strncmp(line, "c ", 2)) {
+			say(chroot(line + 2) || chdir("/") ? "err" : "ok");
+		} else if (!strncmp(line, "x ", 2)) {
+			execl(line + 2, "vigil_child", "exeloop", (char *)NULL);
+			say("err");
+		} else {
+			say("?");
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char c;
@@ -118,6 +187,8 @@ int main(int argc, char **argv)
 		return as_user(BROKER_ID, argv[2], argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "as-user"))
 		return as_user((unsigned int)atoi(argv[2]), argv[3], argv + 3);
+	if (argc >= 2 && !strcmp(argv[1], "exeloop"))
+		return exeloop();
 	if (argc >= 3 && !strcmp(argv[1], "waitexec")) {
 		if (read(0, &c, 1) != 1)
 			return 125;
