@@ -12,17 +12,27 @@
  *  - the process (its tgid and its leader's start time) and its exec (the
  *    kernel's self_exec_id, which every exec moves on);
  *  - its executable: the same struct file, at the same mount and dentry;
- *  - current's root directory, from which d_path() resolves;
+ *  - current's root directory, from which d_path() resolves (read before
+ *    and checked after, against fs->seq, for threads that share it);
  *  - the dentry tree: rename_lock's sequence moves on at every rename
  *    anywhere, which is how d_path() itself knows;
  *  - the file is still linked (else d_path() says "(deleted)") and its
  *    mount not unmounted (a lazy umount sets MNT_UMOUNT on every mount it
  *    detaches);
  *  - and the entry is at most VIGIL_EXE_CACHE_TTL_NS old.  A mount moved
- *    above the executable (mount --move, move_mount(2), pivot_root(2))
- *    changes its path with none of the above: the module cannot see the
- *    mount tree's own sequence, which is not exported.  That is the one
- *    staleness left, and the bound on it.
+ *    above the executable is seen at once when it lands on a new mount
+ *    point (d_set_mounted() takes rename_lock), but not when its new
+ *    place is a dentry that is a mount point already (one mounted on in
+ *    another bind of the same directory), nor when pivot_root(2) moves it
+ *    under a process whose root stays: the module cannot see the mount
+ *    tree's own sequence, which is not exported.  That staleness is left,
+ *    and bounded.
+ *
+ * The pointers of the key are compared, not held, so they could be
+ * reused: not within one exec for the executable's, since the mm holds
+ * it, but for a process that swaps its executable twice within the TTL
+ * (PR_SET_MM_EXE_FILE, PR_SET_MM_MAP), which then gets the path of one
+ * it had.  It names its executable as it likes that way anyway.
  *
  * Executables whose name the filesystem makes up (d_dname: memfd and
  * other pseudo files) are never cached.  Nor are paths that are cut or
@@ -35,6 +45,7 @@
 
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/mount.h>
 #include <linux/path.h>
 #include <linux/percpu.h>
@@ -153,22 +164,28 @@ static bool vigil_exe_cacheable(const struct file *exe)
 	       !(READ_ONCE(exe->f_path.mnt->mnt_flags) & MNT_UMOUNT);
 }
 
-/* Build the field the long way, and keep it in @e if it may be. */
+/*
+ * Build the field the long way, and keep it in @e if it may be: @fs_seq
+ * is current->fs->seq from before @key's root was read.
+ */
 static void vigil_exe_build(struct vigil_exe_entry *e, struct vigil_rec *rec,
 			    const struct file *exe, const struct path *view,
-			    const struct vigil_exe_key *key, bool keep, u64 now)
+			    const struct vigil_exe_key *key, bool keep,
+			    unsigned int fs_seq, u64 now)
 {
 	const struct vigil_field *f;
-	struct path root;
 
 	vigil_rec_put_path(rec, VIGIL_FIELD_EXE, &exe->f_path, view);
 	f = vigil_rec_last_field(rec);
 	if (!keep || !f || f->type != VIGIL_FIELD_EXE ||
 	    (f->flags & (VIGIL_FIELD_F_TRUNCATED | VIGIL_FIELD_F_UNAVAILABLE)))
 		return;
-	/* d_path() read the root itself: it must be the key's. */
-	if (!vigil_current_root(&root) || root.mnt != key->root_mnt ||
-	    root.dentry != key->root_dentry)
+	/*
+	 * d_path() read the root itself, and a thread sharing current's fs
+	 * may have changed it meanwhile: then the path is not the key's.
+	 * Pairs with set_fs_root()'s write_seqcount_begin().
+	 */
+	if (read_seqcount_retry(&current->fs->seq, fs_seq))
 		return;
 	/* Pairs with raw_read_seqcount() in vigil_exe_key_fill(). */
 	if (read_seqcount_retry(&rename_lock.seqcount, key->rename_seq))
@@ -176,6 +193,37 @@ static void vigil_exe_build(struct vigil_exe_entry *e, struct vigil_rec *rec,
 	vigil_exe_entry_store(e, key, (const char *)VIGIL_FIELD_DATA(f),
 			      VIGIL_FIELD_DATA_LEN(f),
 			      f->flags & ~VIGIL_FIELD_F_OTHER_ROOT, now);
+}
+
+/* vigil_exe_cache_put() with entry @e, which no one else uses meanwhile. */
+static void vigil_exe_put_with(struct vigil_exe_entry *e, struct vigil_rec *rec,
+			       struct file *exe, const struct path *view, u64 now)
+{
+	struct fs_struct *fs = current->fs;
+	struct vigil_exe_key key;
+	unsigned int fs_seq;
+	struct path root;
+	bool keep;
+
+	if (!e || !fs) {
+		vigil_rec_put_path(rec, VIGIL_FIELD_EXE, &exe->f_path, view);
+		return;
+	}
+	/* Before the root is read; retried in vigil_exe_build(). */
+	fs_seq = raw_read_seqcount(&fs->seq);
+	vigil_current_root(&root);
+	keep = !(fs_seq & 1) && vigil_exe_key_fill(&key, exe, &root) &&
+	       vigil_exe_cacheable(exe);
+	if (keep && vigil_exe_entry_valid(e, &key, now) &&
+	    e->len <= vigil_rec_room(rec)) {
+		u16 root_flag = view && !path_equal(&root, view) ?
+				VIGIL_FIELD_F_OTHER_ROOT : 0;
+
+		vigil_rec_put_strings(rec, VIGIL_FIELD_EXE, e->path, e->len,
+				      e->flags | root_flag);
+		return;
+	}
+	vigil_exe_build(e, rec, exe, view, &key, keep, fs_seq, now);
 }
 
 /**
@@ -194,26 +242,7 @@ void vigil_exe_cache_put(struct vigil_rec *rec, struct file *exe,
 			 const struct path *view, u64 now)
 {
 	/* Only this CPU's outermost record uses it; preemption is off. */
-	struct vigil_exe_entry *e = this_cpu_read(vigil_exe_cache);
-	struct vigil_exe_key key;
-	struct path root;
-	bool keep;
-
-	if (!e || !vigil_current_root(&root)) {
-		vigil_rec_put_path(rec, VIGIL_FIELD_EXE, &exe->f_path, view);
-		return;
-	}
-	keep = vigil_exe_key_fill(&key, exe, &root) && vigil_exe_cacheable(exe);
-	if (keep && vigil_exe_entry_valid(e, &key, now) &&
-	    e->len <= vigil_rec_room(rec)) {
-		u16 root_flag = view && !path_equal(&root, view) ?
-				VIGIL_FIELD_F_OTHER_ROOT : 0;
-
-		vigil_rec_put_strings(rec, VIGIL_FIELD_EXE, e->path, e->len,
-				      e->flags | root_flag);
-		return;
-	}
-	vigil_exe_build(e, rec, exe, view, &key, keep, now);
+	vigil_exe_put_with(this_cpu_read(vigil_exe_cache), rec, exe, view, now);
 }
 
 #ifdef CONFIG_VIGIL_KUNIT_TEST

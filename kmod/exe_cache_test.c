@@ -102,9 +102,10 @@ static void vigil_exe_test_store_bounds(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vigil_exe_entry_valid(e, &vigil_exe_test_key, 0));
 }
 
-/* vigil_exe_cache_put() into a fresh record; its field's data and flags. */
-static const char *vigil_exe_test_put(struct kunit *test, struct file *exe,
-				      const struct path *view, u64 now, u16 *flags)
+/* vigil_exe_put_with(@e) into a fresh record; its field's data and flags. */
+static const char *vigil_exe_test_put(struct kunit *test, struct vigil_exe_entry *e,
+				      struct file *exe, const struct path *view,
+				      u64 now, u16 *flags)
 {
 	void *buf = kunit_kzalloc(test, VIGIL_RECORD_MAX, GFP_KERNEL);
 	const struct vigil_field *f;
@@ -115,9 +116,7 @@ static const char *vigil_exe_test_put(struct kunit *test, struct file *exe,
 	ev = vigil_rec_init(&rec, buf, VIGIL_RECORD_MAX, VIGIL_EVENT_FILE_OPEN,
 			    sizeof(struct vigil_file_event), 1, now);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
-	preempt_disable();
-	vigil_exe_cache_put(&rec, exe, view, now);
-	preempt_enable();
+	vigil_exe_put_with(e, &rec, exe, view, now);
 	vigil_rec_finish(&rec);
 	f = VIGIL_FIELD_FIRST(ev);
 	KUNIT_ASSERT_TRUE(test, VIGIL_FIELD_OK(ev, f));
@@ -126,57 +125,61 @@ static const char *vigil_exe_test_put(struct kunit *test, struct file *exe,
 	return (const char *)VIGIL_FIELD_DATA(f);
 }
 
+static void vigil_exe_test_plant(struct vigil_exe_entry *e)
+{
+	strscpy(e->path, "/planted", sizeof(e->path));
+	e->len = sizeof("/planted");
+}
+
 /*
- * The real thing on "/": built once and kept; reused (a planted path
- * shows it); built again after a rename anywhere and after the TTL.
+ * The real thing on "/", with an entry of the test's own: built once and
+ * kept; reused (a planted path shows it); built again after the TTL and
+ * after a rename anywhere; not after a mere chdir.
  */
 static void vigil_exe_test_put_reuses_until_a_rename(struct kunit *test)
 {
-	struct vigil_exe_entry *e;
+	struct vigil_exe_entry *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
 	struct path root, other = {};
 	struct file *exe;
-	bool own = false;
 	u16 flags;
 
-	if (!raw_cpu_read(vigil_exe_cache)) {
-		KUNIT_ASSERT_EQ(test, vigil_exe_cache_init(), 0);
-		own = true;
-	}
+	KUNIT_ASSERT_NOT_NULL(test, e);
 	exe = filp_open("/", O_RDONLY, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(exe));
 	KUNIT_ASSERT_TRUE(test, vigil_current_root(&root));
-	/* Stay on one CPU, so that every put sees the same entry. */
-	migrate_disable();
-	e = this_cpu_read(vigil_exe_cache);
-	e->len = 0;
 
-	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, exe, &root, 100, &flags), "/");
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 100, &flags), "/");
 	KUNIT_EXPECT_EQ(test, flags, 0);
 	KUNIT_EXPECT_EQ(test, e->len, 2);
-	strscpy(e->path, "/planted", sizeof(e->path));
-	e->len = sizeof("/planted");
-	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, exe, &root, 200, &flags),
+	vigil_exe_test_plant(e);
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 200, &flags),
 			   "/planted");
 	/* The reader's root is not the process's: flagged, from the cache too. */
 	other.dentry = (void *)1;
-	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, exe, &other, 300, &flags),
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &other, 300, &flags),
 			   "/planted");
 	KUNIT_EXPECT_EQ(test, flags, VIGIL_FIELD_F_OTHER_ROOT);
 	/* An entry past its TTL is built again. */
-	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, exe, &root, 100 + TTL, &flags),
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 100 + TTL, &flags),
 			   "/");
-	strscpy(e->path, "/planted", sizeof(e->path));
-	e->len = sizeof("/planted");
+	vigil_exe_test_plant(e);
 	/* What d_move() does around every rename. */
 	write_seqlock(&rename_lock);
 	write_sequnlock(&rename_lock);
-	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, exe, &root, 200 + TTL, &flags),
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 200 + TTL, &flags),
 			   "/");
-	e->len = 0;
-	migrate_enable();
+	/*
+	 * fs->seq moves on at a chdir too: only a move during a build
+	 * matters, and the root itself is in the key.
+	 */
+	vigil_exe_test_plant(e);
+	spin_lock(&current->fs->lock);
+	write_seqcount_begin(&current->fs->seq);
+	write_seqcount_end(&current->fs->seq);
+	spin_unlock(&current->fs->lock);
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 300 + TTL, &flags),
+			   "/planted");
 	fput(exe);
-	if (own)
-		vigil_exe_cache_uninit();
 }
 
 static struct kunit_case vigil_exe_cache_test_cases[] = {

@@ -18,7 +18,11 @@
  *                                answers its own /proc/self/exe (or "-");
  *                                "c DIR" chroots to DIR ("ok" or "err");
  *                                "x PATH" execs PATH as an exeloop ("err"
- *                                if it cannot)
+ *                                if it cannot); "t P1 P2 OP [A [B]]"
+ *                                opens P1, does OP (rename A B, unlink A,
+ *                                chroot A, move the mount at A to B,
+ *                                umount A lazily), opens P2 and answers
+ *                                as "o" does
  *   vigil_child as-broker PATH ARG...
  *                                become the VM's vigil user (uid and gid
  *                                990, no other group), then execv
@@ -33,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 static int open_file(const char *path, const char *mode)
@@ -146,6 +151,40 @@ static void exeloop_open(const char *path)
 	say(exe);
 }
 
+static int exeloop_op(const char *op, const char *a, const char *b)
+{
+	if (!strcmp(op, "rename") && a && b)
+		return rename(a, b);
+	if (!strcmp(op, "unlink") && a)
+		return unlink(a);
+	if (!strcmp(op, "chroot") && a)
+		return chroot(a) || chdir("/");
+	if (!strcmp(op, "move") && a && b)
+		return mount(a, b, NULL, MS_MOVE, NULL);
+	if (!strcmp(op, "umount") && a)
+		return umount2(a, MNT_DETACH);
+	return -1;
+}
+
+/* "t P1 P2 OP [A [B]]": both opens within a moment of the change. */
+static void exeloop_twice(char *args)
+{
+	char *p1 = strtok(args, " "), *p2 = strtok(NULL, " ");
+	char *op = strtok(NULL, " "), *a = strtok(NULL, " "), *b = strtok(NULL, " ");
+	int fd;
+
+	if (!p1 || !p2 || !op) {
+		say("?");
+		return;
+	}
+	fd = open(p1, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || close(fd) || exeloop_op(op, a, b)) {
+		say("err");
+		return;
+	}
+	exeloop_open(p2);
+}
+
 static int exeloop(void)
 {
 	char line[4096];
@@ -156,6 +195,8 @@ static int exeloop(void)
 			exeloop_open(line + 2);
 		} else if (!strncmp(line, "c ", 2)) {
 			say(chroot(line + 2) || chdir("/") ? "err" : "ok");
+		} else if (!strncmp(line, "t ", 2)) {
+			exeloop_twice(line + 2);
 		} else if (!strncmp(line, "x ", 2)) {
 			execl(line + 2, "vigil_child", "exeloop", (char *)NULL);
 			say("err");
