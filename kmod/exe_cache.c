@@ -20,13 +20,11 @@
  *    mount not unmounted (a lazy umount sets MNT_UMOUNT on every mount it
  *    detaches);
  *  - and the entry is at most VIGIL_EXE_CACHE_TTL_NS old.  A mount moved
- *    above the executable is seen at once when it lands on a new mount
- *    point (d_set_mounted() takes rename_lock), but not when its new
- *    place is a dentry that is a mount point already (one mounted on in
- *    another bind of the same directory), nor when pivot_root(2) moves it
- *    under a process whose root stays: the module cannot see the mount
- *    tree's own sequence, which is not exported.  That staleness is left,
- *    and bounded.
+ *    above the executable is seen at once: attaching it makes its root
+ *    and its new place mount points, and d_set_mounted() takes
+ *    rename_lock.  Not when both already are (stacked mounts), which the
+ *    module cannot tell: the mount tree's own sequence is not exported.
+ *    That staleness is left, and bounded.
  *
  * The pointers of the key are compared, not held, so they could be
  * reused: not within one exec for the executable's, since the mm holds

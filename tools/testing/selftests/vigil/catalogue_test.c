@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -787,8 +788,14 @@ static int exeloop_start(struct exeloop *el, const char *exe)
 		return -1;
 	el->pid = fork();
 	if (el->pid == 0) {
+		cpu_set_t cpu0;
+
 		/* Gone with the test, even if it is killed for its time. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* On one CPU, so that its records meet one cache entry. */
+		CPU_ZERO(&cpu0);
+		CPU_SET(0, &cpu0);
+		sched_setaffinity(0, sizeof(cpu0), &cpu0);
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		execl(exe, "vigil_child", "exeloop", (char *)NULL);
@@ -914,8 +921,8 @@ TEST_F(cat, the_exe_path_follows_renames_and_chroot)
 
 /*
  * An exec in the same process, an unlink, a mount moved above the
- * executable (onto a new mount point, which takes rename_lock), and a
- * lazy umount of it.
+ * executable (attaching it makes its root a mount point, which takes
+ * rename_lock), and a lazy umount of it.
  */
 TEST_F(cat, the_exe_path_follows_exec_unlink_and_mounts)
 {
