@@ -55,6 +55,30 @@
 #include "exe_cache.h"
 #include "record.h"
 
+/*
+ * What an executable's path was built from.  Pointers are only compared,
+ * never followed.
+ */
+struct vigil_exe_key {
+	const struct file *file;	/* mm->exe_file */
+	const void *mnt;		/* its f_path */
+	const void *dentry;
+	const void *root_mnt;		/* current's root directory */
+	const void *root_dentry;
+	u64 start_ns;			/* the process: its leader's start */
+	u64 exec_id;			/* and how many execs it is at */
+	pid_t tgid;
+	unsigned int rename_seq;	/* rename_lock's, even */
+};
+
+struct vigil_exe_entry {
+	struct vigil_exe_key key;
+	u64 built_ns;			/* when the path was built */
+	u32 len;			/* bytes of @path, its NUL included; 0: none */
+	u16 flags;			/* VIGIL_FIELD_F_* but OTHER_ROOT */
+	char path[VIGIL_PATH_MAX];
+};
+
 /* This CPU's entry; NULL until vigil_exe_cache_init() (or if it failed). */
 static DEFINE_PER_CPU(struct vigil_exe_entry *, vigil_exe_cache);
 
@@ -101,8 +125,8 @@ static bool vigil_exe_key_equal(const struct vigil_exe_key *a,
  * @key: what the path would be built from now
  * @now: the time now, in ktime_get_ns()'s clock
  */
-bool vigil_exe_entry_valid(const struct vigil_exe_entry *e,
-			   const struct vigil_exe_key *key, u64 now)
+static bool vigil_exe_entry_valid(const struct vigil_exe_entry *e,
+				  const struct vigil_exe_key *key, u64 now)
 {
 	return e->len && now >= e->built_ns &&
 	       now - e->built_ns < VIGIL_EXE_CACHE_TTL_NS &&
@@ -118,9 +142,9 @@ bool vigil_exe_entry_valid(const struct vigil_exe_entry *e,
  * @flags: its field's VIGIL_FIELD_F_*, but VIGIL_FIELD_F_OTHER_ROOT
  * @now: when it was built
  */
-void vigil_exe_entry_store(struct vigil_exe_entry *e,
-			   const struct vigil_exe_key *key, const char *path,
-			   u32 len, u16 flags, u64 now)
+static void vigil_exe_entry_store(struct vigil_exe_entry *e,
+				  const struct vigil_exe_key *key,
+				  const char *path, u32 len, u16 flags, u64 now)
 {
 	e->len = 0;
 	if (!len || len > sizeof(e->path))
