@@ -20,21 +20,32 @@ total_passed=0
 total_failed=0
 
 # Count the TAP of results.log: per test binary, its plan, its ok and
-# not-ok lines, and its exit status.
+# not-ok lines, and its exit status.  A failed case is shown with the
+# diagnostic lines it printed (the last 20), so that a CI log says why.
 count_tap() {
 	awk '
-	/^# vigil-test: / { name = $3; plan = 0; ok = 0; nok = 0; open = 1; next }
+	function forget(i) { for (i = 0; i < ndiag; i++) delete diag[i]; ndiag = 0 }
+	function show(i) {
+		for (i = (ndiag > 20 ? ndiag - 20 : 0); i < ndiag; i++)
+			print "  " diag[i] > "/dev/stderr"
+	}
+	/^# vigil-test: / { name = $3; plan = 0; ok = 0; nok = 0; open = 1; forget(); next }
 	open && /^1\.\.[0-9]+/ { split($0, a, "."); plan = a[3] + 0; next }
-	open && /^ok / { ok++; next }
-	open && /^not ok / { nok++; print "FAILED: " name ": " $0 > "/dev/stderr"; next }
+	open && /^# / && !/^# vigil-test-exit: / { diag[ndiag++] = $0; next }
+	open && /^ok / { ok++; forget(); next }
+	open && /^not ok / {
+		nok++; print "FAILED: " name ": " $0 > "/dev/stderr"; show(); forget(); next
+	}
 	/^# vigil-test-exit: / {
 		rc = $4 + 0
 		if (ok + nok < plan) {
 			print "FAILED: " name ": " plan - ok - nok " cases did not run" > "/dev/stderr"
+			show()
 			nok += plan - ok - nok
 		}
 		if (rc != 0 && nok == 0) {
 			print "FAILED: " name ": exit status " rc > "/dev/stderr"
+			show()
 			nok = 1
 		}
 		passed += ok; failed += nok; open = 0; next
@@ -42,6 +53,7 @@ count_tap() {
 	END {
 		if (open) {
 			print "FAILED: " name ": did not finish" > "/dev/stderr"
+			show()
 			failed += (plan > ok + nok ? plan - ok : 1)
 			passed += ok
 		}
