@@ -14,11 +14,17 @@ void vigil_ring_counters(const struct vigil_ring_producer *live,
 {
 	unsigned int i;
 
-	snapshot->pos = __atomic_load_n(&live->pos, __ATOMIC_RELAXED);
-	snapshot->produced = __atomic_load_n(&live->produced, __ATOMIC_RELAXED);
+	/*
+	 * An event takes its number (produced) before it reaches the ring or
+	 * is counted as dropped.  Loading produced last, after acquire loads
+	 * of the others, keeps a snapshot from showing more records or drops
+	 * than produced, whatever the shim is doing meanwhile.
+	 */
+	snapshot->pos = __atomic_load_n(&live->pos, __ATOMIC_ACQUIRE);
 	for (i = 0; i < VIGIL_DROP_SLOTS; i++)
 		snapshot->dropped[i] = __atomic_load_n(&live->dropped[i],
-						       __ATOMIC_RELAXED);
+						       __ATOMIC_ACQUIRE);
+	snapshot->produced = __atomic_load_n(&live->produced, __ATOMIC_ACQUIRE);
 }
 
 uint64_t vigil_ring_dropped(const struct vigil_ring_producer *snapshot)

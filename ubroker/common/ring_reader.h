@@ -33,7 +33,10 @@ long vigil_ring_consume(struct vigil_ring_view *ring, vigil_record_fn fn,
 
 struct vigil_ring_producer;
 
-/* Copy the producer page's counters, which the shim updates atomically. */
+/*
+ * Copy the producer page's counters, which the shim updates atomically.
+ * In the copy, produced is never less than the drops it counts.
+ */
 void vigil_ring_counters(const struct vigil_ring_producer *live,
 			 struct vigil_ring_producer *snapshot);
 
