@@ -146,17 +146,19 @@ TEST_F(ring, private_mapping_is_einval)
  * its number before it is counted, so the two can differ for a moment while
  * another process's event is on its way: look again for up to a second.
  * Read in this order, produced == dropped means that they were equal when
- * produced was read.
+ * produced was read.  The last values read are left in @produced and
+ * @dropped.
  */
-static bool all_produced_dropped(const struct vigil_ring_producer *prod)
+static bool all_produced_dropped(const struct vigil_ring_producer *prod,
+				 __u64 *produced, __u64 *dropped)
 {
 	int tries;
 
 	for (tries = 0; tries < 100; tries++) {
-		__u64 dropped = __atomic_load_n(&prod->dropped[VIGIL_DROP_RING_FULL],
-						__ATOMIC_ACQUIRE);
-
-		if (__atomic_load_n(&prod->produced, __ATOMIC_ACQUIRE) == dropped)
+		*dropped = __atomic_load_n(&prod->dropped[VIGIL_DROP_RING_FULL],
+					   __ATOMIC_ACQUIRE);
+		*produced = __atomic_load_n(&prod->produced, __ATOMIC_ACQUIRE);
+		if (*produced == *dropped)
 			return true;
 		usleep(10000);
 	}
@@ -168,6 +170,7 @@ TEST_F(ring, bad_consumer_position_only_drops_events)
 {
 	const struct vigil_ring_producer *prod;
 	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	__u64 produced, dropped;
 	__u64 *cons;
 
 	cons = map(self->fd, self->page, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -182,7 +185,10 @@ TEST_F(ring, bad_consumer_position_only_drops_events)
 	EXPECT_EQ(0, prod->pos);
 	/* The child's exec and exit; its fork is the broker's own: muted. */
 	EXPECT_LE(2, prod->dropped[VIGIL_DROP_RING_FULL]);
-	EXPECT_TRUE(all_produced_dropped(prod));
+	EXPECT_TRUE(all_produced_dropped(prod, &produced, &dropped)) {
+		TH_LOG("produced %llu, dropped for a full ring %llu",
+		       (unsigned long long)produced, (unsigned long long)dropped);
+	}
 	munmap(cons, self->page);
 	munmap((void *)prod, self->producer_len);
 }
