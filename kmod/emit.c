@@ -211,6 +211,16 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	if (!em->session ||
 	    !(READ_ONCE(em->session->events) & VIGIL_EVENT_BIT(type)))
 		goto out_enable;
+	em->status = VIGIL_EMIT_DROPPED;
+	/*
+	 * A record is about current, built in its context: in an interrupt,
+	 * current is a bystander, and fs->lock or d_path()'s locks may be
+	 * held by the very task interrupted.  A hook that gets here is a bug.
+	 */
+	if (VIGIL_BUG_ON(!in_task())) {
+		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
+		goto out_enable;
+	}
 	em->status = VIGIL_EMIT_MUTED;
 	if (vigil_emit_process_muted(em->session, type))
 		goto out_enable;

@@ -5,11 +5,12 @@
  * another process (the signal_generate tracepoint) and ptrace attaches (a
  * kprobe on __ptrace_link(), where every way of becoming traced ends).
  * Every handler runs in atomic context, in the acting task; kernel
- * threads are not reported.
+ * threads are not reported, nor the signals the kernel sends.
  */
 
 #include <linux/cred.h>
 #include <linux/kprobes.h>
+#include <linux/preempt.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -149,6 +150,19 @@ void vigil_rec_signal(struct vigil_signal_event *ev, int sig,
 	ev->result = result;
 }
 
+/*
+ * Is the signal current is sending the kernel's, though it may look sent
+ * by a process?  Raised in interrupt context (a POSIX timer's expiry,
+ * SI_TIMER), current is only the task that was interrupted; an exiting
+ * task sends only its children's parent-death signals (PR_SET_PDEATHSIG),
+ * as SEND_SIG_NOINFO.
+ */
+static bool vigil_signal_from_kernel(void)
+{
+	return !in_task() || vigil_current_is_kthread() ||
+	       (current->flags & PF_EXITING);
+}
+
 /* signal_generate: called with @task's siglock held. */
 void vigil_on_signal(void *data, int sig, struct kernel_siginfo *info,
 		     struct task_struct *task, int group, int result)
@@ -156,7 +170,7 @@ void vigil_on_signal(void *data, int sig, struct kernel_siginfo *info,
 	struct vigil_signal_event *ev;
 	struct vigil_emit em;
 
-	if (vigil_current_is_kthread() || same_thread_group(task, current) ||
+	if (vigil_signal_from_kernel() || same_thread_group(task, current) ||
 	    !vigil_signal_from_user(info))
 		return;
 	ev = vigil_emit_begin(&em, VIGIL_EVENT_SIGNAL, sizeof(*ev));

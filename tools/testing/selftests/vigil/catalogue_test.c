@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -254,6 +255,151 @@ TEST_F(cat, a_signal_to_another_process)
 	}));
 	kill(target, SIGKILL);
 	vt_reap(target);
+}
+
+/* Pin the calling process to CPU 0. */
+static void on_cpu0(void)
+{
+	cpu_set_t cpu0;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	sched_setaffinity(0, sizeof(cpu0), &cpu0);
+}
+
+/* A process of the test's own that spins on CPU 0 until killed. */
+static pid_t spinner(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		on_cpu0();
+		for (;;)
+			;
+	}
+	return pid;
+}
+
+#define TIMER_SIGNALS	100
+
+/*
+ * On CPU 0, have a 1 ms POSIX timer send SIGUSR1 to this process, and wait
+ * for TIMER_SIGNALS of them.  The timer's expiry interrupts whatever runs
+ * on the CPU meanwhile: the spinner, mostly.
+ */
+static int timer_signals(void *arg)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	struct itimerspec its = { .it_value.tv_nsec = 1000000,
+				  .it_interval.tv_nsec = 1000000 };
+	sigset_t usr1;
+	timer_t timer;
+	int n;
+
+	(void)arg;
+	on_cpu0();
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL) ||
+	    timer_create(CLOCK_MONOTONIC, &sev, &timer) ||
+	    timer_settime(timer, 0, &its, NULL))
+		return 1;
+	for (n = 0; n < TIMER_SIGNALS; n++)
+		if (sigwaitinfo(&usr1, NULL) != SIGUSR1)
+			return 2;
+	return timer_delete(timer) ? 3 : 0;
+}
+
+/* Signal records about target @tgid in @log, from anyone. */
+static unsigned int signals_to(const struct vt_log *log, pid_t tgid)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < log->n; i++)
+		n += log->ev[i].v.type == VIGIL_EVENT_SIGNAL &&
+		     log->ev[i].v.fixed.signal.target_tgid == (uint32_t)tgid;
+	return n;
+}
+
+/*
+ * A POSIX timer's signal is the kernel's, sent from the timer interrupt:
+ * the process it interrupts did not send it.  No record.
+ */
+TEST_F(cat, a_posix_timer_signal_is_not_reported)
+{
+	pid_t spin = spinner(), pid;
+
+	ASSERT_LT(0, spin);
+	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_SIGNAL));
+	pid = in_child(timer_signals, NULL);
+	kill(spin, SIGKILL);
+	vt_reap(spin);
+	ASSERT_LT(0, pid);
+	usleep(SETTLE_MS * 1000);
+	vt_drain(&self->shim, &self->log);
+	EXPECT_EQ(0, signals_to(&self->log, pid));
+}
+
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+/*
+ * Fork a child that asks for SIGUSR1 when its parent dies, write its pid
+ * on the pipe @arg, and exit.  The orphan writes there too, once
+ * reparented: 'y' if the signal came within a second.
+ */
+static int orphan_with_pdeathsig(void *arg)
+{
+	int *report = arg, ready[2], i;
+	pid_t child;
+	char c;
+
+	if (pipe(ready))
+		return 1;
+	child = fork();
+	if (child == 0) {
+		pid_t parent = getppid();
+
+		signal(SIGUSR1, on_usr1);
+		if (prctl(PR_SET_PDEATHSIG, SIGUSR1) || write(ready[1], "r", 1) != 1)
+			_exit(1);
+		while (getppid() == parent)
+			usleep(1000);
+		for (i = 0; i < 1000 && !got_usr1; i++)
+			usleep(1000);
+		_exit(write(report[1], got_usr1 ? "y" : "n", 1) == 1 ? 0 : 1);
+	}
+	if (child < 0 || read(ready[0], &c, 1) != 1)
+		return 2;
+	return write(report[1], &child, sizeof(child)) == sizeof(child) ? 0 : 3;
+}
+
+/* A parent-death signal is the kernel's, though its parent "sends" it. */
+TEST_F(cat, a_parent_death_signal_is_not_reported)
+{
+	int report[2];
+	pid_t orphan;
+	char got;
+
+	ASSERT_EQ(0, pipe2(report, O_CLOEXEC));
+	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_SIGNAL));
+	ASSERT_LT(0, in_child(orphan_with_pdeathsig, report));
+	close(report[1]);
+	ASSERT_EQ(sizeof(orphan), read(report[0], &orphan, sizeof(orphan)));
+	/* It was sent, and came. */
+	ASSERT_EQ(1, read(report[0], &got, 1));
+	close(report[0]);
+	EXPECT_EQ('y', got);
+	usleep(SETTLE_MS * 1000);
+	vt_drain(&self->shim, &self->log);
+	EXPECT_EQ(0, signals_to(&self->log, orphan));
 }
 
 static int trace_it(void *arg)
@@ -788,14 +934,10 @@ static int exeloop_start(struct exeloop *el, const char *exe)
 		return -1;
 	el->pid = fork();
 	if (el->pid == 0) {
-		cpu_set_t cpu0;
-
 		/* Gone with the test, even if it is killed for its time. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		/* On one CPU, so that its records meet one cache entry. */
-		CPU_ZERO(&cpu0);
-		CPU_SET(0, &cpu0);
-		sched_setaffinity(0, sizeof(cpu0), &cpu0);
+		on_cpu0();
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		execl(exe, "vigil_child", "exeloop", (char *)NULL);
