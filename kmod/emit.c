@@ -349,3 +349,49 @@ void vigil_emit_put_actor(struct vigil_emit *em, struct vigil_actor *actor)
 	/* Taken by vigil_mm_exe_file(); fput() defers the release if last. */
 	fput(exe);
 }
+
+/**
+ * vigil_emit_warm_exe() - have this CPU's executable-path cache hold
+ *	current's executable, for a record of @type about to be made with
+ *	interrupts disabled
+ * @type: VIGIL_EVENT_*
+ *
+ * Such a record takes the path from the cache or goes without it (see
+ * exe_cache.c); its hook calls this first, where it may still build it:
+ * a kill(2) before the target's siglock, a ptrace attach before
+ * tasklist_lock.  Does nothing if the record would not be made, and
+ * counts nothing.
+ */
+void vigil_emit_warm_exe(u32 type)
+{
+	struct vigil_session *s;
+	struct vigil_rec rec;
+	struct file *exe;
+	void *buf;
+	int level;
+	u64 now;
+
+	if (!in_task() || !vigil_rec_may_lock() || !current->mm)
+		return;
+	/* An RCU-sched read-side section: keeps the session until the end. */
+	preempt_disable();
+	s = rcu_dereference_sched(vigil_emit_session);
+	if (!s || !(READ_ONCE(s->events) & VIGIL_EVENT_BIT(type)) ||
+	    vigil_emit_process_muted(s, type))
+		goto out_enable;
+	buf = vigil_scratch_get(&level);
+	if (!buf)
+		goto out_enable;
+	now = ktime_get_ns();
+	exe = vigil_mm_exe_file(current->mm);
+	/* Only the outermost record uses the cache; the record is dropped. */
+	if (exe && level == 0 &&
+	    vigil_rec_init(&rec, buf, VIGIL_RECORD_MAX, type,
+			   sizeof(struct vigil_event), 0, now))
+		vigil_exe_cache_put(&rec, exe, &s->root, now);
+	if (exe)
+		fput(exe);
+	vigil_scratch_put();
+out_enable:
+	preempt_enable();
+}

@@ -43,6 +43,7 @@ int vigil_emit_put_child_path(struct vigil_emit *em, u16 type,
 			      const struct path *dir, struct dentry *dentry);
 bool vigil_emit_path_muted(struct vigil_emit *em);
 void vigil_emit_put_actor(struct vigil_emit *em, struct vigil_actor *actor);
+void vigil_emit_warm_exe(u32 type);
 
 bool vigil_emit_process_muted(struct vigil_session *s, u32 type);
 

@@ -39,6 +39,12 @@
  * Context: the entry of a CPU is used only by the outermost record being
  * built on it (scratch level 0, see emit.c), with preemption disabled: a
  * hook nested in an interrupt builds its path the long way.
+ *
+ * A hook that runs with interrupts disabled (signal_generate under the
+ * target's siglock, __ptrace_link() under tasklist_lock) must not build a
+ * path at all: d_path() and fs->lock could wait for a CPU that waits for
+ * that lock in an interrupt.  It takes the entry or nothing; the hook's
+ * warm-up (vigil_emit_warm_exe(), before the lock) fills the entry.
  */
 
 #include <linux/dcache.h>
@@ -233,9 +239,8 @@ static void vigil_exe_put_with(struct vigil_exe_entry *e, struct vigil_rec *rec,
 	}
 	/* Before the root is read; retried in vigil_exe_build(). */
 	fs_seq = raw_read_seqcount(&fs->seq);
-	vigil_current_root(&root);
-	keep = !(fs_seq & 1) && vigil_exe_key_fill(&key, exe, &root) &&
-	       vigil_exe_cacheable(exe);
+	keep = !(fs_seq & 1) && vigil_current_root(&root) &&
+	       vigil_exe_key_fill(&key, exe, &root) && vigil_exe_cacheable(exe);
 	if (keep && vigil_exe_entry_valid(e, &key, now) &&
 	    e->len <= vigil_rec_room(rec)) {
 		u16 root_flag = view && !path_equal(&root, view) ?
@@ -245,6 +250,7 @@ static void vigil_exe_put_with(struct vigil_exe_entry *e, struct vigil_rec *rec,
 				      e->flags | root_flag);
 		return;
 	}
+	/* With interrupts disabled, the field comes out unavailable, unkept. */
 	vigil_exe_build(e, rec, exe, view, &key, keep, fs_seq, now);
 }
 
@@ -256,7 +262,9 @@ static void vigil_exe_put_with(struct vigil_exe_entry *e, struct vigil_rec *rec,
  * @now: the record's time
  *
  * The same field as vigil_rec_put_path() would append, from this CPU's
- * entry when it is still valid.
+ * entry when it is still valid.  With interrupts disabled the path is not
+ * built (see vigil_rec_may_lock()): without a valid entry the field is
+ * empty and flagged unavailable.
  *
  * Context: preemption disabled, scratch level 0.
  */

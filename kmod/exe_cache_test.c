@@ -102,27 +102,44 @@ static void vigil_exe_test_store_bounds(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vigil_exe_entry_valid(e, &vigil_exe_test_key, 0));
 }
 
-/* vigil_exe_put_with(@e) into a fresh record; its field's data and flags. */
-static const char *vigil_exe_test_put(struct kunit *test, struct vigil_exe_entry *e,
-				      struct file *exe, const struct path *view,
-				      u64 now, u16 *flags)
+/*
+ * vigil_exe_put_with(@e) into a fresh record, with interrupts disabled if
+ * @irqs_off; its field's data and flags.
+ */
+static const char *vigil_exe_test_put_as(struct kunit *test, struct vigil_exe_entry *e,
+					 struct file *exe, const struct path *view,
+					 u64 now, bool irqs_off, u16 *flags)
 {
 	void *buf = kunit_kzalloc(test, VIGIL_RECORD_MAX, GFP_KERNEL);
 	const struct vigil_field *f;
 	struct vigil_event *ev;
 	struct vigil_rec rec;
+	unsigned long irq;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	ev = vigil_rec_init(&rec, buf, VIGIL_RECORD_MAX, VIGIL_EVENT_FILE_OPEN,
 			    sizeof(struct vigil_file_event), 1, now);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
-	vigil_exe_put_with(e, &rec, exe, view, now);
+	if (irqs_off) {
+		local_irq_save(irq);
+		vigil_exe_put_with(e, &rec, exe, view, now);
+		local_irq_restore(irq);
+	} else {
+		vigil_exe_put_with(e, &rec, exe, view, now);
+	}
 	vigil_rec_finish(&rec);
 	f = VIGIL_FIELD_FIRST(ev);
 	KUNIT_ASSERT_TRUE(test, VIGIL_FIELD_OK(ev, f));
 	KUNIT_EXPECT_EQ(test, f->type, VIGIL_FIELD_EXE);
 	*flags = f->flags;
 	return (const char *)VIGIL_FIELD_DATA(f);
+}
+
+static const char *vigil_exe_test_put(struct kunit *test, struct vigil_exe_entry *e,
+				      struct file *exe, const struct path *view,
+				      u64 now, u16 *flags)
+{
+	return vigil_exe_test_put_as(test, e, exe, view, now, false, flags);
 }
 
 static void vigil_exe_test_plant(struct vigil_exe_entry *e)
@@ -182,11 +199,50 @@ static void vigil_exe_test_put_reuses_until_a_rename(struct kunit *test)
 	fput(exe);
 }
 
+/*
+ * With interrupts disabled the path is never built: the entry's, while
+ * valid, or an empty field flagged unavailable, and the entry untouched.
+ */
+static void vigil_exe_test_irqs_off_takes_the_entry_or_nothing(struct kunit *test)
+{
+	struct vigil_exe_entry *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+	struct path root;
+	struct file *exe;
+	u16 flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	exe = filp_open("/", O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(exe));
+	KUNIT_ASSERT_TRUE(test, vigil_current_root(&root));
+
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put_as(test, e, exe, &root, 100, true, &flags),
+			   "");
+	KUNIT_EXPECT_EQ(test, flags, VIGIL_FIELD_F_UNAVAILABLE);
+	KUNIT_EXPECT_EQ(test, e->len, 0);
+	/* Built with interrupts on, as a warm-up does; then taken. */
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 200, &flags), "/");
+	vigil_exe_test_plant(e);
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put_as(test, e, exe, &root, 300, true, &flags),
+			   "/planted");
+	KUNIT_EXPECT_EQ(test, flags, 0);
+	/* Past its TTL, or after a rename: nothing. */
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put_as(test, e, exe, &root, 200 + TTL, true,
+						       &flags), "");
+	KUNIT_EXPECT_EQ(test, flags, VIGIL_FIELD_F_UNAVAILABLE);
+	write_seqlock(&rename_lock);
+	write_sequnlock(&rename_lock);
+	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put_as(test, e, exe, &root, 400, true, &flags),
+			   "");
+	KUNIT_EXPECT_STREQ(test, e->path, "/planted");
+	fput(exe);
+}
+
 static struct kunit_case vigil_exe_cache_test_cases[] = {
 	KUNIT_CASE(vigil_exe_test_valid_for_its_key),
 	KUNIT_CASE(vigil_exe_test_every_key_part_counts),
 	KUNIT_CASE(vigil_exe_test_store_bounds),
 	KUNIT_CASE(vigil_exe_test_put_reuses_until_a_rename),
+	KUNIT_CASE(vigil_exe_test_irqs_off_takes_the_entry_or_nothing),
 	{}
 };
 

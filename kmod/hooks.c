@@ -76,7 +76,14 @@ static struct vigil_hook vigil_hooks[] = {
 	 * supported, and where every way of doing the thing passes.
 	 */
 	VIGIL_ON_DEMAND(VIGIL_EVENT_CRED, kprobe, "commit_creds", vigil_on_commit_creds),
+	/*
+	 * These two make their records with interrupts off, where a path
+	 * may not be built; each has a hook before, to build it.
+	 */
+	VIGIL_ON_DEMAND(VIGIL_EVENT_SIGNAL, kprobe, "security_task_kill", vigil_on_task_kill),
 	VIGIL_ON_DEMAND(VIGIL_EVENT_SIGNAL, tracepoint, "signal_generate", vigil_on_signal),
+	VIGIL_ON_DEMAND(VIGIL_EVENT_PTRACE, kprobe, "security_ptrace_access_check",
+			vigil_on_ptrace_access_check),
 	VIGIL_ON_DEMAND(VIGIL_EVENT_PTRACE, kprobe, "__ptrace_link", vigil_on_ptrace_link),
 	VIGIL_ON_DEMAND(VIGIL_EVENT_MODULE_LOAD, tracepoint, "module_load",
 			vigil_on_module_load),

@@ -175,19 +175,32 @@ int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
  * vigil_current_root() - current's root directory, to compare with
  * @root: set to it; the pointers only, no reference is taken
  *
- * Return: false if current has none (an exiting task).
+ * With interrupts disabled (see vigil_rec_may_lock()) it neither takes
+ * fs->lock nor waits for a writer of fs->seq, and gives up instead.
+ *
+ * Return: false if current has none (an exiting task), or if it could not
+ * be read without waiting.
  */
 bool vigil_current_root(struct path *root)
 {
 	struct fs_struct *fs = current->fs;
+	unsigned int seq;
 
 	if (!fs)
 		return false;
-	/* Protects fs->root against a concurrent chroot(). */
-	spin_lock(&fs->lock);
+	if (vigil_rec_may_lock()) {
+		/* Protects fs->root against a concurrent chroot(). */
+		spin_lock(&fs->lock);
+		*root = fs->root;
+		spin_unlock(&fs->lock);
+		return true;
+	}
+	/* Pairs with set_fs_root()'s and set_fs_pwd()'s write_seqcount_begin(). */
+	seq = raw_read_seqcount(&fs->seq);
+	if (seq & 1)
+		return false;
 	*root = fs->root;
-	spin_unlock(&fs->lock);
-	return true;
+	return !read_seqcount_retry(&fs->seq, seq);
 }
 
 /* True unless current's root directory is @view (or there is no @view). */
@@ -217,9 +230,10 @@ static size_t vigil_rec_field_d_path(struct vigil_rec *rec,
 	/*
 	 * d_path() resolves from current->fs, which an exiting task has let
 	 * go of before its last files are closed (exit_fs(), then the
-	 * deferred __fput()s).  Only current changes its own fs.
+	 * deferred __fput()s).  Only current changes its own fs.  Nor may it
+	 * run with interrupts disabled: see vigil_rec_may_lock().
 	 */
-	if (!current->fs) {
+	if (!current->fs || !vigil_rec_may_lock()) {
 		vigil_rec_field_close_empty(rec, field,
 					    VIGIL_FIELD_F_UNAVAILABLE | root_flag);
 		return 0;

@@ -6,6 +6,7 @@
 #ifndef _VIGIL_RECORD_H
 #define _VIGIL_RECORD_H
 
+#include <linux/irqflags.h>
 #include <linux/types.h>
 #include <linux/vigil.h>
 
@@ -41,6 +42,18 @@ int vigil_rec_put_strings(struct vigil_rec *rec, u16 type, const char *data,
 const struct vigil_field *vigil_rec_last_field(const struct vigil_rec *rec);
 u32 vigil_rec_room(const struct vigil_rec *rec);
 bool vigil_current_root(struct path *root);
+
+/*
+ * May a record take locks that are held with interrupts enabled (fs->lock,
+ * and d_path()'s rename_lock and mount_lock), or wait for their writers?
+ * Not with interrupts disabled: the hook may then hold a lock that an
+ * interrupt takes (a siglock, tasklist_lock), and the CPU holding ours
+ * may be in that very interrupt, waiting for it.
+ */
+static inline bool vigil_rec_may_lock(void)
+{
+	return !irqs_disabled();
+}
 
 static inline struct vigil_event *vigil_rec_event(const struct vigil_rec *rec)
 {

@@ -14,6 +14,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/signal.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
@@ -31,8 +32,16 @@ static void __maybe_unused vigil_task_events_check_types(void)
 	BUILD_BUG_ON(!__same_type(&__ptrace_link,
 				  void (*)(struct task_struct *, struct task_struct *,
 					   const struct cred *)));
+	BUILD_BUG_ON(!__same_type(&security_task_kill,
+				  int (*)(struct task_struct *, struct kernel_siginfo *,
+					  int, const struct cred *)));
+	BUILD_BUG_ON(!__same_type(&security_ptrace_access_check,
+				  int (*)(struct task_struct *, unsigned int)));
 	BUILD_BUG_ON(!__same_type(&vigil_on_commit_creds, kprobe_pre_handler_t));
+	BUILD_BUG_ON(!__same_type(&vigil_on_task_kill, kprobe_pre_handler_t));
 	BUILD_BUG_ON(!__same_type(&vigil_on_ptrace_link, kprobe_pre_handler_t));
+	BUILD_BUG_ON(!__same_type(&vigil_on_ptrace_access_check,
+				  kprobe_pre_handler_t));
 }
 
 static bool vigil_current_is_kthread(void)
@@ -163,7 +172,27 @@ static bool vigil_signal_from_kernel(void)
 	       (current->flags & PF_EXITING);
 }
 
-/* signal_generate: called with @task's siglock held. */
+/*
+ * security_task_kill(): a process is about to send signal @sig to @p, and
+ * may (kill(2), tkill(2), sigqueue(3), pidfd_send_signal(2)).  The record
+ * comes from signal_generate, under @p's siglock, where the sender's
+ * executable path may not be built: build it into the cache now.
+ */
+int vigil_on_task_kill(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct task_struct *p = (void *)vigil_kprobe_arg(regs, 0);
+	int sig = (int)vigil_kprobe_arg(regs, 2);
+
+	if (sig && !vigil_signal_from_kernel() && !same_thread_group(p, current))
+		vigil_emit_warm_exe(VIGIL_EVENT_SIGNAL);
+	return 0;
+}
+
+/*
+ * signal_generate: called with @task's siglock held, interrupts off.  The
+ * sender's executable path comes from the cache only (see exe_cache.c),
+ * warmed by vigil_on_task_kill().
+ */
 void vigil_on_signal(void *data, int sig, struct kernel_siginfo *info,
 		     struct task_struct *task, int group, int result)
 {
@@ -206,6 +235,26 @@ void vigil_rec_ptrace(struct vigil_ptrace_event *ev, struct task_struct *child,
  * PTRACE_ATTACH and _SEIZE (current is the tracer), PTRACE_TRACEME
  * (current is the child) and the children of a traced process that
  * follows forks (current is their parent).
+ */
+/*
+ * security_ptrace_access_check(): before PTRACE_ATTACH and PTRACE_SEIZE
+ * take tasklist_lock, under which __ptrace_link() makes the record: build
+ * the tracer's executable path into the cache now.  (The other checks for
+ * attach-level access, /proc/PID/mem and the like, warm it needlessly.)
+ */
+int vigil_on_ptrace_access_check(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned int mode = (unsigned int)vigil_kprobe_arg(regs, 1);
+
+	if ((mode & PTRACE_MODE_ATTACH) && !vigil_current_is_kthread())
+		vigil_emit_warm_exe(VIGIL_EVENT_PTRACE);
+	return 0;
+}
+
+/*
+ * __ptrace_link(): with tasklist_lock held for writing, interrupts off.
+ * The actor's executable path comes from the cache only (see exe_cache.c):
+ * warmed for an attach, perhaps not for PTRACE_TRACEME or a traced fork.
  */
 int vigil_on_ptrace_link(struct kprobe *kp, struct pt_regs *regs)
 {

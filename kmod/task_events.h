@@ -15,7 +15,9 @@ struct task_struct;
 int vigil_on_commit_creds(struct kprobe *kp, struct pt_regs *regs);
 void vigil_on_signal(void *data, int sig, struct kernel_siginfo *info,
 		     struct task_struct *task, int group, int result);
+int vigil_on_task_kill(struct kprobe *kp, struct pt_regs *regs);
 int vigil_on_ptrace_link(struct kprobe *kp, struct pt_regs *regs);
+int vigil_on_ptrace_access_check(struct kprobe *kp, struct pt_regs *regs);
 
 /* The encoders, for the KUnit tests too. */
 u32 vigil_rec_cred(struct vigil_cred_event *ev, const struct cred *old,
