@@ -14,6 +14,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/security.h>
 #include <linux/signal.h>
 #include <linux/uidgid.h>
@@ -173,6 +174,18 @@ static bool vigil_signal_from_kernel(void)
 }
 
 /*
+ * A timer on a process's CPU time fires in that process, from task work:
+ * its SI_TIMER signal is the kernel's too.  rt_sigqueueinfo(2) can send
+ * SI_TIMER itself, but from a siginfo on the sender's stack; a timer's is
+ * in its preallocated sigqueue.
+ */
+static bool vigil_signal_from_timer(const struct kernel_siginfo *info)
+{
+	return info != SEND_SIG_NOINFO && info != SEND_SIG_PRIV &&
+	       info->si_code == SI_TIMER && !object_is_on_stack(info);
+}
+
+/*
  * security_task_kill(): a process is about to send signal @sig to @p, and
  * may (kill(2), tkill(2), sigqueue(3), pidfd_send_signal(2)).  The record
  * comes from signal_generate, under @p's siglock, where the sender's
@@ -200,7 +213,7 @@ void vigil_on_signal(void *data, int sig, struct kernel_siginfo *info,
 	struct vigil_emit em;
 
 	if (vigil_signal_from_kernel() || same_thread_group(task, current) ||
-	    !vigil_signal_from_user(info))
+	    !vigil_signal_from_user(info) || vigil_signal_from_timer(info))
 		return;
 	ev = vigil_emit_begin(&em, VIGIL_EVENT_SIGNAL, sizeof(*ev));
 	if (!ev)
@@ -231,12 +244,6 @@ void vigil_rec_ptrace(struct vigil_ptrace_event *ev, struct task_struct *child,
 }
 
 /*
- * __ptrace_link(child, new_parent, ptracer_cred), under tasklist_lock:
- * PTRACE_ATTACH and _SEIZE (current is the tracer), PTRACE_TRACEME
- * (current is the child) and the children of a traced process that
- * follows forks (current is their parent).
- */
-/*
  * security_ptrace_access_check(): before PTRACE_ATTACH and PTRACE_SEIZE
  * take tasklist_lock, under which __ptrace_link() makes the record: build
  * the tracer's executable path into the cache now.  (The other checks for
@@ -252,8 +259,11 @@ int vigil_on_ptrace_access_check(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /*
- * __ptrace_link(): with tasklist_lock held for writing, interrupts off.
- * The actor's executable path comes from the cache only (see exe_cache.c):
+ * __ptrace_link(child, new_parent, ptracer_cred), with tasklist_lock held
+ * for writing, interrupts off: PTRACE_ATTACH and _SEIZE (current is the
+ * tracer), PTRACE_TRACEME (current is the child) and the children of a
+ * traced process that follows forks (current is their parent).  The
+ * actor's executable path comes from the cache only (see exe_cache.c):
  * warmed for an attach, perhaps not for PTRACE_TRACEME or a traced fork.
  */
 int vigil_on_ptrace_link(struct kprobe *kp, struct pt_regs *regs)

@@ -342,6 +342,79 @@ TEST_F(cat, a_posix_timer_signal_is_not_reported)
 	EXPECT_EQ(0, signals_to(&self->log, pid));
 }
 
+/*
+ * Have a 1 ms timer on the CPU time of the spinner whose pid is @arg send
+ * SIGUSR1 to this process, and wait for TIMER_SIGNALS of them.  Such a
+ * timer fires in the spinner, from task work.
+ */
+static int cpu_timer_signals(void *arg)
+{
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	struct itimerspec its = { .it_value.tv_nsec = 1000000,
+				  .it_interval.tv_nsec = 1000000 };
+	clockid_t clock;
+	sigset_t usr1;
+	timer_t timer;
+	int n;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL) ||
+	    clock_getcpuclockid(*(pid_t *)arg, &clock) ||
+	    timer_create(clock, &sev, &timer) ||
+	    timer_settime(timer, 0, &its, NULL))
+		return 1;
+	for (n = 0; n < TIMER_SIGNALS; n++)
+		if (sigwaitinfo(&usr1, NULL) != SIGUSR1)
+			return 2;
+	return timer_delete(timer) ? 3 : 0;
+}
+
+/*
+ * A timer on another process's CPU time: its signal comes from that
+ * process's context, but is the kernel's all the same.  No record.
+ */
+TEST_F(cat, a_cpu_time_timer_signal_is_not_reported)
+{
+	pid_t spin = spinner(), pid;
+
+	ASSERT_LT(0, spin);
+	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_SIGNAL));
+	pid = in_child(cpu_timer_signals, &spin);
+	kill(spin, SIGKILL);
+	vt_reap(spin);
+	ASSERT_LT(0, pid);
+	usleep(SETTLE_MS * 1000);
+	vt_drain(&self->shim, &self->log);
+	EXPECT_EQ(0, signals_to(&self->log, pid));
+}
+
+/* rt_sigqueueinfo(2) with a timer's si_code: a process sent it. */
+static int queue_si_timer(void *arg)
+{
+	siginfo_t info = { .si_signo = SIGUSR1, .si_code = SI_TIMER };
+
+	info.si_pid = getpid();
+	info.si_uid = getuid();
+	return syscall(SYS_rt_sigqueueinfo, *(pid_t *)arg, SIGUSR1, &info) ? 1 : 0;
+}
+
+TEST_F(cat, a_signal_queued_as_si_timer_is_reported)
+{
+	pid_t target = sleeper();
+
+	ASSERT_LT(0, target);
+	THREE_WAYS(VIGIL_EVENT_SIGNAL, queue_si_timer, &target, ({
+		const struct vigil_signal_event *s = &v->fixed.signal;
+
+		EXPECT_EQ(SIGUSR1, s->signo);
+		EXPECT_EQ(target, s->target_tgid);
+		EXPECT_EQ(SI_TIMER, s->code);
+	}));
+	kill(target, SIGKILL);
+	vt_reap(target);
+}
+
 static volatile sig_atomic_t got_usr1;
 
 static void on_usr1(int sig)
