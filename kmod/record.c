@@ -203,12 +203,15 @@ bool vigil_current_root(struct path *root)
 	return !read_seqcount_retry(&fs->seq, seq);
 }
 
-/* True unless current's root directory is @view (or there is no @view). */
+/*
+ * True unless current's root directory is @view (or there is no @view).
+ * False too with interrupts disabled, where no path is built to flag.
+ */
 static bool vigil_other_root(const struct path *view)
 {
 	struct path root;
 
-	if (!view)
+	if (!view || !vigil_rec_may_lock())
 		return false;
 	return !vigil_current_root(&root) || !path_equal(&root, view);
 }
