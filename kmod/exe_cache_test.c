@@ -148,6 +148,16 @@ static void vigil_exe_test_plant(struct vigil_exe_entry *e)
 	e->len = sizeof("/planted");
 }
 
+/* "/" opened, standing in for an executable; @root set to current's. */
+static struct file *vigil_exe_test_open_root(struct kunit *test, struct path *root)
+{
+	struct file *exe = filp_open("/", O_RDONLY, 0);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(exe));
+	KUNIT_ASSERT_TRUE(test, vigil_current_root(root));
+	return exe;
+}
+
 /*
  * The real thing on "/", with an entry of the test's own: built once and
  * kept; reused (a planted path shows it); built again after the TTL and
@@ -157,13 +167,10 @@ static void vigil_exe_test_put_reuses_until_a_rename(struct kunit *test)
 {
 	struct vigil_exe_entry *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
 	struct path root, other = {};
-	struct file *exe;
+	struct file *exe = vigil_exe_test_open_root(test, &root);
 	u16 flags;
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	exe = filp_open("/", O_RDONLY, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(exe));
-	KUNIT_ASSERT_TRUE(test, vigil_current_root(&root));
 
 	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put(test, e, exe, &root, 100, &flags), "/");
 	KUNIT_EXPECT_EQ(test, flags, 0);
@@ -207,13 +214,10 @@ static void vigil_exe_test_irqs_off_takes_the_entry_or_nothing(struct kunit *tes
 {
 	struct vigil_exe_entry *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
 	struct path root;
-	struct file *exe;
+	struct file *exe = vigil_exe_test_open_root(test, &root);
 	u16 flags;
 
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	exe = filp_open("/", O_RDONLY, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(exe));
-	KUNIT_ASSERT_TRUE(test, vigil_current_root(&root));
 
 	KUNIT_EXPECT_STREQ(test, vigil_exe_test_put_as(test, e, exe, &root, 100, true, &flags),
 			   "");

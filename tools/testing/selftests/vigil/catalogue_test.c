@@ -285,24 +285,28 @@ static pid_t spinner(void)
 
 /*
  * On CPU 0, have a 1 ms POSIX timer send SIGUSR1 to this process, and wait
- * for TIMER_SIGNALS of them.  The timer's expiry interrupts whatever runs
- * on the CPU meanwhile: the spinner, mostly.
+ * for TIMER_SIGNALS of them.  The timer runs on CLOCK_MONOTONIC if @arg is
+ * NULL: its expiry interrupts whatever runs on the CPU meanwhile, the
+ * spinner mostly.  Else on the CPU time of the process whose pid @arg
+ * points to: it fires in that process, from task work.
  */
 static int timer_signals(void *arg)
 {
 	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
 	struct itimerspec its = { .it_value.tv_nsec = 1000000,
 				  .it_interval.tv_nsec = 1000000 };
+	clockid_t clock = CLOCK_MONOTONIC;
+	const pid_t *measured = arg;
 	sigset_t usr1;
 	timer_t timer;
 	int n;
 
-	(void)arg;
 	on_cpu0();
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &usr1, NULL) ||
-	    timer_create(CLOCK_MONOTONIC, &sev, &timer) ||
+	    (measured && clock_getcpuclockid(*measured, &clock)) ||
+	    timer_create(clock, &sev, &timer) ||
 	    timer_settime(timer, 0, &its, NULL))
 		return 1;
 	for (n = 0; n < TIMER_SIGNALS; n++)
@@ -324,50 +328,33 @@ static unsigned int signals_to(const struct vt_log *log, pid_t tgid)
 }
 
 /*
+ * With a spinner on CPU 0, run timer_signals() (on the spinner's CPU time
+ * if @cpu_time) in a child: no signal record may name the child.
+ */
+static void expect_no_timer_records(struct __test_metadata *_metadata,
+				    struct vigil_shim *shim, struct vt_log *log,
+				    bool cpu_time)
+{
+	pid_t spin = spinner(), pid;
+
+	ASSERT_LT(0, spin);
+	subscribe(_metadata, shim, BIT(VIGIL_EVENT_SIGNAL));
+	pid = in_child(timer_signals, cpu_time ? &spin : NULL);
+	kill(spin, SIGKILL);
+	vt_reap(spin);
+	ASSERT_LT(0, pid);
+	usleep(SETTLE_MS * 1000);
+	vt_drain(shim, log);
+	EXPECT_EQ(0, signals_to(log, pid));
+}
+
+/*
  * A POSIX timer's signal is the kernel's, sent from the timer interrupt:
  * the process it interrupts did not send it.  No record.
  */
 TEST_F(cat, a_posix_timer_signal_is_not_reported)
 {
-	pid_t spin = spinner(), pid;
-
-	ASSERT_LT(0, spin);
-	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_SIGNAL));
-	pid = in_child(timer_signals, NULL);
-	kill(spin, SIGKILL);
-	vt_reap(spin);
-	ASSERT_LT(0, pid);
-	usleep(SETTLE_MS * 1000);
-	vt_drain(&self->shim, &self->log);
-	EXPECT_EQ(0, signals_to(&self->log, pid));
-}
-
-/*
- * Have a 1 ms timer on the CPU time of the spinner whose pid is @arg send
- * SIGUSR1 to this process, and wait for TIMER_SIGNALS of them.  Such a
- * timer fires in the spinner, from task work.
- */
-static int cpu_timer_signals(void *arg)
-{
-	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
-	struct itimerspec its = { .it_value.tv_nsec = 1000000,
-				  .it_interval.tv_nsec = 1000000 };
-	clockid_t clock;
-	sigset_t usr1;
-	timer_t timer;
-	int n;
-
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &usr1, NULL) ||
-	    clock_getcpuclockid(*(pid_t *)arg, &clock) ||
-	    timer_create(clock, &sev, &timer) ||
-	    timer_settime(timer, 0, &its, NULL))
-		return 1;
-	for (n = 0; n < TIMER_SIGNALS; n++)
-		if (sigwaitinfo(&usr1, NULL) != SIGUSR1)
-			return 2;
-	return timer_delete(timer) ? 3 : 0;
+	expect_no_timer_records(_metadata, &self->shim, &self->log, false);
 }
 
 /*
@@ -376,17 +363,7 @@ static int cpu_timer_signals(void *arg)
  */
 TEST_F(cat, a_cpu_time_timer_signal_is_not_reported)
 {
-	pid_t spin = spinner(), pid;
-
-	ASSERT_LT(0, spin);
-	subscribe(_metadata, &self->shim, BIT(VIGIL_EVENT_SIGNAL));
-	pid = in_child(cpu_timer_signals, &spin);
-	kill(spin, SIGKILL);
-	vt_reap(spin);
-	ASSERT_LT(0, pid);
-	usleep(SETTLE_MS * 1000);
-	vt_drain(&self->shim, &self->log);
-	EXPECT_EQ(0, signals_to(&self->log, pid));
+	expect_no_timer_records(_metadata, &self->shim, &self->log, true);
 }
 
 /* rt_sigqueueinfo(2) with a timer's si_code: a process sent it. */
