@@ -28,7 +28,8 @@ static int count_record(const void *rec, uint32_t len, void *ctx)
 	return 0;
 }
 
-static void counter_main(int ready_fd, int result_fd, uint64_t events)
+static void counter_main(int ready_fd, int result_fd, uint64_t events,
+			 const struct vigil_mute *mute)
 {
 	struct vigil_ring_producer snap;
 	struct vigil_shim shim;
@@ -44,6 +45,10 @@ static void counter_main(int ready_fd, int result_fd, uint64_t events)
 	}
 	if (vigil_shim_subscribe(&shim, events)) {
 		fprintf(stderr, "bench: cannot subscribe\n");
+		_exit(1);
+	}
+	if (mute && vigil_shim_mute(&shim, mute)) {
+		perror("bench: VIGIL_IOC_MUTE");
 		_exit(1);
 	}
 	if (write(ready_fd, "r", 1) != 1)
@@ -63,7 +68,8 @@ static void counter_main(int ready_fd, int result_fd, uint64_t events)
 	_exit(0);
 }
 
-void counter_start(struct counter *c, uint64_t events)
+void counter_start(struct counter *c, uint64_t events,
+		   const struct vigil_mute *mute)
 {
 	int ready[2], result[2];
 	char r;
@@ -72,7 +78,7 @@ void counter_start(struct counter *c, uint64_t events)
 		die("pipe");
 	c->pid = fork();
 	if (c->pid == 0)
-		counter_main(ready[1], result[1], events);
+		counter_main(ready[1], result[1], events, mute);
 	close(ready[1]);
 	close(result[1]);
 	if (read(ready[0], &r, 1) != 1) {

@@ -146,7 +146,7 @@ static struct bench_sample measure(const struct workload *w, enum broker b)
 	if (b == COUNTER)
 		counter_start(&c, VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
 			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXEC) |
-			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT));
+			       VIGIL_EVENT_BIT(VIGIL_EVENT_EXIT), NULL);
 	else if (b == REAL_VIGILD)
 		vigild_start(&v);
 	ns = run_workload(w);

@@ -11,9 +11,21 @@
  *                  nothing    loaded, a broker connected, subscribed to
  *                             nothing: the catalogue's hooks are not
  *                             attached, the process hooks return at once
+ *                  pid-muted  subscribed to every NOTIFY type, the
+ *                             benchmark's process muted: the hooks run and
+ *                             stop at the mute, no record is made (the
+ *                             forkexec children are not muted)
+ *                  tmp-muted  subscribed to every NOTIFY type, /tmp muted
+ *                             by path: a file record is built as far as
+ *                             its path and dropped there, not copied into
+ *                             the ring
  *                  everything a broker subscribed to every NOTIFY type
  *                             (process events and the catalogue), draining
  *                             its ring as it goes
+ *
+ * pid-muted and tmp-muted split the openclose cost: what the hooks cost,
+ * what building the actor and the path adds, what the ring and the broker
+ * add.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -39,8 +51,10 @@
 		    VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN) - \
 		    VIGIL_EVENT_BIT(VIGIL_EVENT_WATCHDOG))
 
-enum config { UNLOADED, NOTHING, EVERYTHING_ON, NR_CONFIGS };
-static const char *const config_names[] = { "unloaded", "nothing", "everything" };
+enum config { UNLOADED, NOTHING, PID_MUTED, TMP_MUTED, EVERYTHING_ON, NR_CONFIGS };
+static const char *const config_names[] = {
+	"unloaded", "nothing", "pid-muted", "tmp-muted", "everything",
+};
 
 struct workload {
 	const char *name;
@@ -88,6 +102,32 @@ static void module(int load)
 		usleep(10000);
 }
 
+/* The broker's subscription and mute in configuration @c (not UNLOADED). */
+static void connect_broker(struct counter *broker, enum config c)
+{
+	struct vigil_mute pid = {
+		.kind = VIGIL_MUTE_PROCESS, .tgid = (uint32_t)getpid(),
+	};
+	struct vigil_mute tmp = {
+		.kind = VIGIL_MUTE_PATH, .path = (uintptr_t)"/tmp",
+	};
+
+	switch (c) {
+	case NOTHING:
+		counter_start(broker, 0, NULL);
+		break;
+	case PID_MUTED:
+		counter_start(broker, EVERYTHING, &pid);
+		break;
+	case TMP_MUTED:
+		counter_start(broker, EVERYTHING, &tmp);
+		break;
+	default:
+		counter_start(broker, EVERYTHING, NULL);
+		break;
+	}
+}
+
 static struct bench_sample measure(const struct workload *w, enum config c)
 {
 	struct bench_sample s = { 0 };
@@ -98,7 +138,7 @@ static struct bench_sample measure(const struct workload *w, enum config c)
 	if (c == UNLOADED)
 		module(0);
 	else
-		counter_start(&broker, c == EVERYTHING_ON ? EVERYTHING : 0);
+		connect_broker(&broker, c);
 	start = now_ns();
 	for (i = 0; i < w->iterations; i++)
 		w->op();
