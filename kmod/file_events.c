@@ -69,8 +69,8 @@ void vigil_rec_file_inode(struct vigil_file_event *ev, const struct inode *inode
 		return;
 	ev->ino = inode->i_ino;
 	ev->mode = inode->i_mode;
-	ev->uid = from_kuid_munged(&init_user_ns, inode->i_uid);
-	ev->gid = from_kgid_munged(&init_user_ns, inode->i_gid);
+	ev->uid = vigil_rec_uid(inode->i_uid);
+	ev->gid = vigil_rec_gid(inode->i_gid);
 }
 
 /*
@@ -109,9 +109,9 @@ static void vigil_file_fill(struct vigil_file_event *ev, const struct vigil_file
 	if (op->type == VIGIL_EVENT_FILE_CREATE || (op->attr & VIGIL_ATTR_MODE))
 		ev->mode = op->mode;
 	if (op->attr & VIGIL_ATTR_UID)
-		ev->uid = from_kuid_munged(&init_user_ns, op->uid);
+		ev->uid = vigil_rec_uid(op->uid);
 	if (op->attr & VIGIL_ATTR_GID)
-		ev->gid = from_kgid_munged(&init_user_ns, op->gid);
+		ev->gid = vigil_rec_gid(op->gid);
 }
 
 static void vigil_file_event(const struct vigil_file_op *op)

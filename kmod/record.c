@@ -464,10 +464,10 @@ void vigil_rec_fill_proc(struct vigil_proc *proc, struct task_struct *task)
 	proc->pid = task_pid_nr(task);
 	proc->tgid = task_tgid_nr(task);
 	proc->ppid = task_tgid_nr(rcu_dereference(task->real_parent));
-	proc->uid = from_kuid_munged(&init_user_ns, cred->uid);
-	proc->gid = from_kgid_munged(&init_user_ns, cred->gid);
-	proc->euid = from_kuid_munged(&init_user_ns, cred->euid);
-	proc->egid = from_kgid_munged(&init_user_ns, cred->egid);
+	proc->uid = vigil_rec_uid(cred->uid);
+	proc->gid = vigil_rec_gid(cred->gid);
+	proc->euid = vigil_rec_uid(cred->euid);
+	proc->egid = vigil_rec_gid(cred->egid);
 	rcu_read_unlock();
 	proc->reserved = 0;
 	proc->start_ns = task->group_leader->start_time;

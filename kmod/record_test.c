@@ -276,6 +276,26 @@ static void vigil_record_test_proc_block(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, proc.start_ns, current->group_leader->start_time);
 }
 
+/* The ids a record gives are from_k[ug]id_munged()'s in init_user_ns. */
+static void vigil_record_test_ids_as_init_ns_sees_them(struct kunit *test)
+{
+	static const u32 ids[] = { 0, 1, 1000, 65534, 65535, 0x7fffffff,
+				   0xfffffffe, 0xffffffff };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		kuid_t uid = KUIDT_INIT(ids[i]);
+		kgid_t gid = KGIDT_INIT(ids[i]);
+
+		KUNIT_EXPECT_EQ(test, vigil_rec_uid(uid),
+				(u32)from_kuid_munged(&init_user_ns, uid));
+		KUNIT_EXPECT_EQ(test, vigil_rec_gid(gid),
+				(u32)from_kgid_munged(&init_user_ns, gid));
+	}
+	KUNIT_EXPECT_EQ(test, vigil_rec_uid(INVALID_UID), (u32)overflowuid);
+	KUNIT_EXPECT_EQ(test, vigil_rec_gid(INVALID_GID), (u32)overflowgid);
+}
+
 static void vigil_record_test_actor(struct kunit *test)
 {
 	struct vigil_actor actor;
@@ -429,6 +449,7 @@ static struct kunit_case vigil_record_test_cases[] = {
 	KUNIT_CASE(vigil_record_test_path_too_long),
 	KUNIT_CASE(vigil_record_test_user_strings_unavailable),
 	KUNIT_CASE(vigil_record_test_proc_block),
+	KUNIT_CASE(vigil_record_test_ids_as_init_ns_sees_them),
 	KUNIT_CASE(vigil_record_test_actor),
 	KUNIT_CASE(vigil_record_test_sockaddr_inet),
 	KUNIT_CASE(vigil_record_test_unix_paths),

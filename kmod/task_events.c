@@ -52,14 +52,14 @@ static bool vigil_current_is_kthread(void)
 
 static void vigil_cred_ids(struct vigil_ids *ids, const struct cred *c)
 {
-	ids->uid = from_kuid_munged(&init_user_ns, c->uid);
-	ids->euid = from_kuid_munged(&init_user_ns, c->euid);
-	ids->suid = from_kuid_munged(&init_user_ns, c->suid);
-	ids->fsuid = from_kuid_munged(&init_user_ns, c->fsuid);
-	ids->gid = from_kgid_munged(&init_user_ns, c->gid);
-	ids->egid = from_kgid_munged(&init_user_ns, c->egid);
-	ids->sgid = from_kgid_munged(&init_user_ns, c->sgid);
-	ids->fsgid = from_kgid_munged(&init_user_ns, c->fsgid);
+	ids->uid = vigil_rec_uid(c->uid);
+	ids->euid = vigil_rec_uid(c->euid);
+	ids->suid = vigil_rec_uid(c->suid);
+	ids->fsuid = vigil_rec_uid(c->fsuid);
+	ids->gid = vigil_rec_gid(c->gid);
+	ids->egid = vigil_rec_gid(c->egid);
+	ids->sgid = vigil_rec_gid(c->sgid);
+	ids->fsgid = vigil_rec_gid(c->fsgid);
 }
 
 static void vigil_cred_caps(struct vigil_caps *caps, const struct cred *c)
