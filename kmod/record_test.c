@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/anon_inodes.h>
 #include <linux/namei.h>
 
 #define TEST_SEQ	42
@@ -215,6 +216,86 @@ static void vigil_record_test_path(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/");
 	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), 2);
 	path_put(&root);
+}
+
+/* A longer path: its length is what d_path() built, its padding zero. */
+static void vigil_record_test_path_length(struct kunit *test)
+{
+	const struct vigil_field *f;
+	struct vigil_event *ev;
+	struct vigil_rec rec;
+	struct path dev;
+
+	/* The initramfs every kernel has holds /dev/console. */
+	KUNIT_ASSERT_EQ(test, kern_path("/dev/console", 0, &dev), 0);
+	ev = test_rec_init(test, &rec, 256);
+	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &dev, NULL);
+	vigil_rec_finish(&rec);
+	path_put(&dev);
+	f = test_field_n(ev, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->flags, 0);
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/dev/console");
+	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), sizeof("/dev/console"));
+	KUNIT_EXPECT_TRUE(test, test_all_zero((const char *)f + f->len,
+					      round_up(f->len, 8) - f->len));
+	KUNIT_EXPECT_EQ(test, ev->len, sizeof(struct vigil_exec_event) +
+			round_up(f->len, 8));
+}
+
+/* A file whose dentry names itself (d_dname()): anon_inode:[name]. */
+static void vigil_record_test_path_d_dname(struct kunit *test)
+{
+	static const struct file_operations fops = { .owner = THIS_MODULE };
+	const struct vigil_field *f;
+	struct vigil_event *ev;
+	struct vigil_rec rec;
+	struct file *file;
+
+	file = anon_inode_getfile("[vigil_test]", &fops, NULL, O_RDONLY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	ev = test_rec_init(test, &rec, 256);
+	vigil_rec_put_path(&rec, VIGIL_FIELD_PATH, &file->f_path, NULL);
+	vigil_rec_finish(&rec);
+	fput(file);
+	f = test_field_n(ev, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->flags, 0);
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f),
+			   "anon_inode:[vigil_test]");
+	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f),
+			sizeof("anon_inode:[vigil_test]"));
+}
+
+/*
+ * Every length of data, in a dirty buffer: the data is whole and the
+ * padding up to the next multiple of 8 is zero, whatever the remainder.
+ */
+static void vigil_record_test_padding_every_length(struct kunit *test)
+{
+	static const char text[] = "abcdefghijklmnopq";
+	char str[sizeof(text)];
+	const struct vigil_field *f;
+	struct vigil_event *ev;
+	struct vigil_rec rec;
+	u32 n;
+
+	for (n = 1; n <= 17; n++) {
+		memcpy(str, text, n - 1);
+		str[n - 1] = '\0';
+		ev = test_rec_init(test, &rec, 256);
+		vigil_rec_put_str(&rec, VIGIL_FIELD_FILENAME, str, VIGIL_PATH_MAX);
+		vigil_rec_finish(&rec);
+		f = test_field_n(ev, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), n);
+		KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), str);
+		KUNIT_EXPECT_EQ(test, ev->len, sizeof(struct vigil_exec_event) +
+				round_up(sizeof(*f) + n, 8));
+		KUNIT_EXPECT_TRUE_MSG(test, test_all_zero((const char *)f + f->len,
+							  round_up(f->len, 8) - f->len),
+				      "padding after %u bytes of data", n);
+	}
 }
 
 /* d_path() cannot cut a path: too long for the room is flagged, empty. */
@@ -446,6 +527,9 @@ static struct kunit_case vigil_record_test_cases[] = {
 	KUNIT_CASE(vigil_record_test_field_left_out),
 	KUNIT_CASE(vigil_record_test_fields_are_aligned),
 	KUNIT_CASE(vigil_record_test_path),
+	KUNIT_CASE(vigil_record_test_path_length),
+	KUNIT_CASE(vigil_record_test_path_d_dname),
+	KUNIT_CASE(vigil_record_test_padding_every_length),
 	KUNIT_CASE(vigil_record_test_path_too_long),
 	KUNIT_CASE(vigil_record_test_user_strings_unavailable),
 	KUNIT_CASE(vigil_record_test_proc_block),
