@@ -61,7 +61,7 @@ static inline bool vigil_rec_may_lock(void)
  * @uid as the initial user namespace sees it: what
  * from_kuid_munged(&init_user_ns, uid) returns, without its map_id_up()
  * search.  That namespace's map is the identity for every id but
- * INVALID_UID, and it never changes.  A record reads six to a dozen ids,
+ * INVALID_UID, and it never changes.  A record reads four to twenty ids,
  * and the searches were about 7 % of the cost of a file_open record.
  */
 static inline u32 vigil_rec_uid(kuid_t uid)
