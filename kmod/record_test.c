@@ -198,73 +198,63 @@ static void vigil_record_test_fields_are_aligned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, end, ev->len);
 }
 
-static void vigil_record_test_path(struct kunit *test)
+/*
+ * vigil_rec_put_path() of @path as a @type field, the first in a dirty
+ * buffer, is @want: its length what d_path() built, its padding zero.
+ */
+static void test_expect_path(struct kunit *test, const struct path *path,
+			     u16 type, const char *want)
 {
 	const struct vigil_field *f;
 	struct vigil_event *ev;
 	struct vigil_rec rec;
-	struct path root;
 
-	KUNIT_ASSERT_EQ(test, kern_path("/", 0, &root), 0);
 	ev = test_rec_init(test, &rec, 256);
-	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &root, NULL);
+	vigil_rec_put_path(&rec, type, path, NULL);
 	vigil_rec_finish(&rec);
 	f = test_field_n(ev, 0);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_EXPECT_EQ(test, f->type, VIGIL_FIELD_EXE);
+	KUNIT_EXPECT_EQ(test, f->type, type);
 	KUNIT_EXPECT_EQ(test, f->flags, 0);
-	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/");
-	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), 2);
-	path_put(&root);
-}
-
-/* A longer path: its length is what d_path() built, its padding zero. */
-static void vigil_record_test_path_length(struct kunit *test)
-{
-	const struct vigil_field *f;
-	struct vigil_event *ev;
-	struct vigil_rec rec;
-	struct path dev;
-
-	/* The initramfs every kernel has holds /dev/console. */
-	KUNIT_ASSERT_EQ(test, kern_path("/dev/console", 0, &dev), 0);
-	ev = test_rec_init(test, &rec, 256);
-	vigil_rec_put_path(&rec, VIGIL_FIELD_EXE, &dev, NULL);
-	vigil_rec_finish(&rec);
-	path_put(&dev);
-	f = test_field_n(ev, 0);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_EXPECT_EQ(test, f->flags, 0);
-	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), "/dev/console");
-	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), sizeof("/dev/console"));
+	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f), want);
+	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f), strlen(want) + 1);
 	KUNIT_EXPECT_TRUE(test, test_all_zero((const char *)f + f->len,
 					      round_up(f->len, 8) - f->len));
 	KUNIT_EXPECT_EQ(test, ev->len, sizeof(struct vigil_exec_event) +
 			round_up(f->len, 8));
 }
 
+static void vigil_record_test_path(struct kunit *test)
+{
+	struct path root;
+
+	KUNIT_ASSERT_EQ(test, kern_path("/", 0, &root), 0);
+	test_expect_path(test, &root, VIGIL_FIELD_EXE, "/");
+	path_put(&root);
+}
+
+/* A longer path. */
+static void vigil_record_test_path_length(struct kunit *test)
+{
+	struct path dev;
+
+	/* The initramfs every kernel has holds /dev/console. */
+	KUNIT_ASSERT_EQ(test, kern_path("/dev/console", 0, &dev), 0);
+	test_expect_path(test, &dev, VIGIL_FIELD_EXE, "/dev/console");
+	path_put(&dev);
+}
+
 /* A file whose dentry names itself (d_dname()): anon_inode:[name]. */
 static void vigil_record_test_path_d_dname(struct kunit *test)
 {
 	static const struct file_operations fops = { .owner = THIS_MODULE };
-	const struct vigil_field *f;
-	struct vigil_event *ev;
-	struct vigil_rec rec;
 	struct file *file;
 
 	file = anon_inode_getfile("[vigil_test]", &fops, NULL, O_RDONLY);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
-	ev = test_rec_init(test, &rec, 256);
-	vigil_rec_put_path(&rec, VIGIL_FIELD_PATH, &file->f_path, NULL);
-	vigil_rec_finish(&rec);
+	test_expect_path(test, &file->f_path, VIGIL_FIELD_PATH,
+			 "anon_inode:[vigil_test]");
 	fput(file);
-	f = test_field_n(ev, 0);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_EXPECT_EQ(test, f->flags, 0);
-	KUNIT_EXPECT_STREQ(test, (const char *)VIGIL_FIELD_DATA(f),
-			   "anon_inode:[vigil_test]");
-	KUNIT_EXPECT_EQ(test, VIGIL_FIELD_DATA_LEN(f),
-			sizeof("anon_inode:[vigil_test]"));
 }
 
 /*
