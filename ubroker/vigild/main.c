@@ -30,7 +30,7 @@
 #include "rules.h"
 #include "notify.h"
 #include "sandbox.h"
-#include "shim.h"
+#include "shim_client.h"
 
 /* The ABI this broker speaks; test builds may pretend to be another. */
 #ifndef VIGILD_ABI_MAJOR

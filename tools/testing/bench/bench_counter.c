@@ -10,7 +10,7 @@
 #include "bench_counter.h"
 #include "bench_util.h"
 #include "ring_reader.h"
-#include "shim.h"
+#include "shim_client.h"
 
 static volatile sig_atomic_t counter_stop_flag;
 

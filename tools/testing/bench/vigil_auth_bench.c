@@ -36,7 +36,7 @@
 #include "event.h"
 #include "bench_util.h"
 #include "ring_reader.h"
-#include "shim.h"
+#include "shim_client.h"
 
 #define DIR		"/tmp/vigil_auth_bench"
 #define PROG		DIR "/prog"

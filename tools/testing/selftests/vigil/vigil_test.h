@@ -15,7 +15,7 @@
 
 #include "control.h"
 #include "event.h"
-#include "shim.h"
+#include "shim_client.h"
 
 #define VT_DEVICE	"/dev/vigil"
 #define VT_MODULE	"/vigil/vigil.ko"

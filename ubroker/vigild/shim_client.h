@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The broker's side of a /dev/vigil session: open, handshake, map. */
-#ifndef VIGILD_SHIM_H
-#define VIGILD_SHIM_H
+#ifndef VIGILD_SHIM_CLIENT_H
+#define VIGILD_SHIM_CLIENT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -53,4 +53,4 @@ int vigil_shim_limit(struct vigil_shim *shim, uint32_t type, uint32_t *per_secon
 int vigil_shim_verdicts(struct vigil_shim *shim, struct vigil_verdict *v,
 			uint32_t count, uint32_t *applied);
 
-#endif /* VIGILD_SHIM_H */
+#endif /* VIGILD_SHIM_CLIENT_H */

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "shim.h"
+#include "shim_client.h"
 
 static int fail(char *msg, size_t msglen, int err, const char *fmt,
 		const char *what)
