@@ -60,7 +60,13 @@ static int vigil_dev_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EBADF;
 	if (!vigil_session_connected(s))
 		return -EPROTO;
-	return vigil_ring_mmap(s->ring, vma);
+	if (vma->vm_pgoff < VIGIL_RING_PGOFF_LANE)
+		return vigil_ring_mmap(s->ring, vma, vma->vm_pgoff);
+	/* A broker of an older minor has no AUTH lane to map. */
+	if (!s->auth_lane)
+		return -EINVAL;
+	return vigil_ring_mmap(s->auth_ring, vma,
+			       vma->vm_pgoff - VIGIL_RING_PGOFF_LANE);
 }
 
 /*
@@ -75,6 +81,7 @@ static __poll_t vigil_dev_poll(struct file *file, poll_table *wait)
 	if (!s)
 		return EPOLLERR;
 	mask = vigil_ring_poll(s->ring, file, wait);
+	mask |= vigil_ring_poll(s->auth_ring, file, wait);
 	return vigil_session_connected(s) ? mask : EPOLLERR;
 }
 

@@ -167,11 +167,17 @@ bool vigil_emit_process_muted(struct vigil_session *s, u32 type)
 				   vigil_current_exe());
 }
 
-/* An event that will not reach the ring: it takes a number, and counts. */
-static void vigil_emit_drop(struct vigil_session *s, unsigned int cause)
+/*
+ * An event of @type that will not reach its ring: it takes a number there,
+ * and counts.
+ */
+static void vigil_emit_drop(struct vigil_session *s, u32 type,
+			    unsigned int cause)
 {
-	vigil_ring_next_seq(s->ring);
-	vigil_ring_count_drop(s->ring, cause);
+	struct vigil_ring *ring = vigil_session_ring(s, type);
+
+	vigil_ring_next_seq(ring);
+	vigil_ring_count_drop(ring, cause);
 }
 
 /* A hook that ran past its budget is a fault: hooks must stay short. */
@@ -218,7 +224,7 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	 * held by the very task interrupted.  A hook that gets here is a bug.
 	 */
 	if (VIGIL_BUG_ON(!in_task())) {
-		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
+		vigil_emit_drop(em->session, type, VIGIL_DROP_INTERNAL);
 		goto out_enable;
 	}
 	em->status = VIGIL_EMIT_MUTED;
@@ -228,24 +234,24 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	em->status = VIGIL_EMIT_DROPPED;
 	now = ktime_get_ns();
 	if (!vigil_limit_allow(&em->session->limits, type, now)) {
-		vigil_emit_drop(em->session, VIGIL_DROP_RATE_LIMIT);
+		vigil_emit_drop(em->session, type, VIGIL_DROP_RATE_LIMIT);
 		goto out_enable;
 	}
 	if (vigil_inject_internal_error()) {
-		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
+		vigil_emit_drop(em->session, type, VIGIL_DROP_INTERNAL);
 		vigil_fault_internal("inject_internal_errors");
 		goto out_enable;
 	}
 	buf = vigil_scratch_get(&em->level);
 	if (!buf) {
-		vigil_emit_drop(em->session, VIGIL_DROP_NESTED);
+		vigil_emit_drop(em->session, type, VIGIL_DROP_NESTED);
 		goto out_enable;
 	}
 	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
 			    0, now);
 	if (!ev) {
 		vigil_scratch_put();
-		vigil_emit_drop(em->session, VIGIL_DROP_INTERNAL);
+		vigil_emit_drop(em->session, type, VIGIL_DROP_INTERNAL);
 		goto out_enable;
 	}
 	vigil_inject_hook_delay();
@@ -264,8 +270,8 @@ out_enable:
  */
 int vigil_emit_end(struct vigil_emit *em)
 {
-	struct vigil_ring *ring = em->session->ring;
 	struct vigil_event *ev = em->rec.buf;
+	struct vigil_ring *ring = vigil_session_ring(em->session, ev->type);
 	u32 len = vigil_rec_finish(&em->rec);
 	int err;
 

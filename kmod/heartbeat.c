@@ -38,7 +38,13 @@ vigil_heartbeat_judge(const struct vigil_heartbeat_look *last,
 static void vigil_heartbeat_take(struct vigil_session *s,
 				 struct vigil_heartbeat_look *look)
 {
+	u64 lane_consumed, lane_produced;
+
 	vigil_ring_positions(s->ring, &look->consumed, &look->produced);
+	vigil_ring_positions(s->auth_ring, &lane_consumed, &lane_produced);
+	/* Sums: each position only grows, so the sums change when either does. */
+	look->consumed += lane_consumed;
+	look->produced += lane_produced;
 	look->drops = vigil_ring_drops(s->ring, VIGIL_DROP_RING_FULL);
 	look->activity = atomic_long_read(&s->activity);
 	look->waiting = vigil_pending_count(&s->pending);

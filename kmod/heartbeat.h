@@ -14,8 +14,8 @@ struct vigil_session;
 
 /* What the broker had and did, as of one look. */
 struct vigil_heartbeat_look {
-	u64 consumed;		/* the consumer position */
-	u64 produced;		/* the producer position */
+	u64 consumed;		/* the consumer positions of both rings, */
+	u64 produced;		/* and the producer positions, added up */
 	u64 drops;		/* records dropped for a full ring */
 	unsigned long activity;	/* the session's ioctl count */
 	unsigned int waiting;	/* AUTH events waiting for a verdict */

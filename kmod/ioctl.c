@@ -57,12 +57,17 @@ static void vigil_handshake_fill(struct vigil_session *s,
 	hs->features = VIGIL_FEATURE_PROC_EVENTS | VIGIL_FEATURE_AUTH_EXEC |
 		       VIGIL_FEATURE_AUTH_OPEN | VIGIL_FEATURE_VERDICT_CACHE |
 		       VIGIL_FEATURE_MUTES | VIGIL_FEATURE_WATCHDOG |
-		       VIGIL_FEATURE_CATALOGUE;
+		       VIGIL_FEATURE_CATALOGUE | VIGIL_FEATURE_AUTH_LANE;
 	hs->ring_data_size = vigil_ring_data_size(s->ring);
 	hs->ring_consumer_off = VIGIL_RING_PGOFF_CONSUMER * PAGE_SIZE;
 	hs->ring_producer_off = VIGIL_RING_PGOFF_PRODUCER * PAGE_SIZE;
 	hs->ring_page_size = PAGE_SIZE;
 	hs->max_record_size = VIGIL_RECORD_MAX;
+	hs->auth_ring_data_size = vigil_ring_data_size(s->auth_ring);
+	hs->auth_ring_consumer_off = (VIGIL_RING_PGOFF_LANE +
+				      VIGIL_RING_PGOFF_CONSUMER) * PAGE_SIZE;
+	hs->auth_ring_producer_off = (VIGIL_RING_PGOFF_LANE +
+				      VIGIL_RING_PGOFF_PRODUCER) * PAGE_SIZE;
 }
 
 /*
@@ -80,6 +85,10 @@ static long vigil_ioctl_handshake(struct vigil_session *s, void __user *arg,
 		return err;
 	if (hs.flags)
 		return -EINVAL;
+	/* A client of 1.4 or later reads the AUTH lane: it must learn where. */
+	if (hs.client_major == VIGIL_ABI_MAJOR && hs.client_minor >= 4 &&
+	    usize < VIGIL_HANDSHAKE_SIZE_VER2)
+		return -EINVAL;
 
 	vigil_handshake_fill(s, &hs);
 	if (copy_to_user(arg, &hs, min_t(u32, usize, sizeof(hs))))
@@ -90,7 +99,7 @@ static long vigil_ioctl_handshake(struct vigil_session *s, void __user *arg,
 				    VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR);
 		return -EPROTONOSUPPORT;
 	}
-	return vigil_session_connect(s);
+	return vigil_session_connect(s, hs.client_minor >= 4);
 }
 
 static long vigil_ioctl_subscribe(struct vigil_session *s, void __user *arg,

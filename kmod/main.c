@@ -32,7 +32,9 @@ MODULE_PARM_DESC(disable, "Refuse to load (vigil.disable=1 on the kernel command
 /* The uapi structs have the sizes and offsets the ABI spec gives: no holes. */
 static void __init build_check_abi(void)
 {
-	BUILD_BUG_ON(sizeof(struct vigil_handshake) != VIGIL_HANDSHAKE_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct vigil_handshake) != VIGIL_HANDSHAKE_SIZE_VER2);
+	BUILD_BUG_ON(offsetof(struct vigil_handshake, auth_ring_data_size) !=
+		     VIGIL_HANDSHAKE_SIZE_VER1);
 	BUILD_BUG_ON(offsetof(struct vigil_handshake, abi_major) != 16);
 	BUILD_BUG_ON(offsetof(struct vigil_handshake, ring_page_size) != 56);
 	BUILD_BUG_ON(sizeof(struct vigil_ring_consumer) != 8);

@@ -375,13 +375,13 @@ int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size)
 }
 
 static int vigil_ring_mmap_check(struct vigil_ring *ring,
-				 struct vm_area_struct *vma)
+				 struct vm_area_struct *vma, unsigned long pgoff)
 {
 	unsigned long len = vma->vm_end - vma->vm_start;
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	switch (vma->vm_pgoff) {
+	switch (pgoff) {
 	case VIGIL_RING_PGOFF_CONSUMER:
 		if (len != PAGE_SIZE)
 			return -EINVAL;
@@ -404,18 +404,20 @@ static int vigil_ring_mmap_check(struct vigil_ring *ring,
  * vigil_ring_mmap() - map the consumer page, or the producer page and data
  * @ring: the ring
  * @vma: the mapping requested
+ * @pgoff: its page offset within the ring: VIGIL_RING_PGOFF_*
  *
  * Return: 0; -EINVAL for another offset or length, or a private mapping;
  * -EPERM for an executable mapping, or a writable one past the consumer
  * page.  A refused request changes nothing.
  */
-int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma)
+int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma,
+		    unsigned long pgoff)
 {
-	int err = vigil_ring_mmap_check(ring, vma);
+	int err = vigil_ring_mmap_check(ring, vma, pgoff);
 
 	if (err)
 		return err;
-	if (vma->vm_pgoff != VIGIL_RING_PGOFF_CONSUMER)
+	if (pgoff != VIGIL_RING_PGOFF_CONSUMER)
 		vm_flags_clear(vma, VM_MAYWRITE);
 	vm_flags_clear(vma, VM_MAYEXEC);
 	/*
@@ -425,7 +427,7 @@ int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma)
 	 * close from releasing it.
 	 */
 	vm_flags_set(vma, VM_DONTCOPY);
-	return remap_vmalloc_range(vma, ring->base, vma->vm_pgoff);
+	return remap_vmalloc_range(vma, ring->base, pgoff);
 }
 
 __poll_t vigil_ring_poll(struct vigil_ring *ring, struct file *file,

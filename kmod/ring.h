@@ -33,10 +33,21 @@ struct vm_area_struct;
 /* Number of VIGIL_DROP_* causes the shim uses today. */
 #define VIGIL_DROP_CAUSES	5
 
-/* mmap page offsets; see the ring section of <linux/vigil.h>. */
+/*
+ * The AUTH lane's data area.  It holds AUTH records, at most one per
+ * waiter (auth_max_waiters), and the watchdog's: a few hundred bytes
+ * each, so that 1 MiB leaves room for thousands.
+ */
+#define VIGIL_AUTH_RING_SIZE	(1UL << 20)
+
+/*
+ * mmap page offsets, within a ring; see the ring section of
+ * <linux/vigil.h>.  The AUTH lane's are VIGIL_RING_PGOFF_LANE further on.
+ */
 #define VIGIL_RING_PGOFF_CONSUMER	0
 #define VIGIL_RING_PGOFF_PRODUCER	1
 #define VIGIL_RING_META_PAGES		2
+#define VIGIL_RING_PGOFF_LANE		16
 
 struct vigil_ring {
 	void *base;				/* vmap of all pages */
@@ -69,7 +80,8 @@ void vigil_ring_discard(struct vigil_ring *ring, void *rec);
 int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size);
 int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size);
 
-int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma);
+int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma,
+		    unsigned long pgoff);
 __poll_t vigil_ring_poll(struct vigil_ring *ring, struct file *file,
 			 poll_table *wait);
 

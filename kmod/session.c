@@ -25,6 +25,7 @@ static void vigil_session_free(struct vigil_session *s)
 	free_percpu(s->stats);
 	vigil_vcache_uninit(&s->cache);
 	vigil_mute_set_uninit(&s->mutes);
+	vigil_ring_destroy(s->auth_ring);
 	vigil_ring_destroy(s->ring);
 	kfree(s);
 }
@@ -72,6 +73,12 @@ struct vigil_session *vigil_session_open(struct file *file)
 		s->ring = NULL;
 		goto err_free;
 	}
+	s->auth_ring = vigil_ring_create(VIGIL_AUTH_RING_SIZE);
+	if (IS_ERR(s->auth_ring)) {
+		err = PTR_ERR(s->auth_ring);
+		s->auth_ring = NULL;
+		goto err_free;
+	}
 	return s;
 
 err_free:
@@ -96,14 +103,15 @@ void vigil_session_close(struct vigil_session *s)
 }
 
 /**
- * vigil_session_connect() - start the flow of events into the ring
+ * vigil_session_connect() - start the flow of events into the rings
  * @s: the session
+ * @auth_lane: whether the broker reads the AUTH lane (1.4 or later)
  *
  * Return: see vigil_shim_connect().
  */
-int vigil_session_connect(struct vigil_session *s)
+int vigil_session_connect(struct vigil_session *s, bool auth_lane)
 {
-	return vigil_shim_connect(s);
+	return vigil_shim_connect(s, auth_lane);
 }
 
 /* Lockless, for paths such as mmap that must not take the shim's lock. */

@@ -11,6 +11,7 @@
 #include <linux/bits.h>
 #include <linux/path.h>
 #include <linux/types.h>
+#include <linux/vigil.h>
 
 #include "auth.h"
 #include "heartbeat.h"
@@ -24,6 +25,8 @@ struct vigil_ring;
 
 struct vigil_session {
 	struct vigil_ring *ring;	/* fixed from open to close */
+	struct vigil_ring *auth_ring;	/* the AUTH lane: likewise */
+	bool auth_lane;			/* set at the handshake: 1.4 or later */
 	struct file *file;		/* the session's file */
 	struct pid *broker;		/* the opener: its events are muted */
 	bool connected;			/* past the handshake (see shim.c) */
@@ -54,9 +57,22 @@ struct vigil_session {
 #define VIGIL_KNOWN_EVENTS	(VIGIL_DEFAULT_EVENTS | VIGIL_AUTH_EVENTS | \
 				 VIGIL_CATALOGUE_EVENTS)
 
+/*
+ * The ring a record of @type goes to: the AUTH lane's records to the lane,
+ * for a broker that reads it; everything else to the ring.  auth_lane is
+ * set before the session is published to the hooks (vigil_shim_connect()).
+ */
+static inline struct vigil_ring *vigil_session_ring(const struct vigil_session *s,
+						    u32 type)
+{
+	if (s->auth_lane && type < 64 && (VIGIL_LANE_EVENTS & VIGIL_EVENT_BIT(type)))
+		return s->auth_ring;
+	return s->ring;
+}
+
 struct vigil_session *vigil_session_open(struct file *file);
 void vigil_session_close(struct vigil_session *s);
-int vigil_session_connect(struct vigil_session *s);
+int vigil_session_connect(struct vigil_session *s, bool auth_lane);
 bool vigil_session_connected(struct vigil_session *s);
 
 #endif /* _VIGIL_SESSION_H */

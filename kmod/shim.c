@@ -48,6 +48,7 @@ static u32 vigil_shim_logged_trips;
 static void vigil_shim_notify(struct vigil_session *s)
 {
 	struct vigil_watchdog_status st = {};
+	struct vigil_ring *ring = vigil_session_ring(s, VIGIL_EVENT_WATCHDOG);
 	struct vigil_watchdog_event ev;
 	struct vigil_rec rec;
 
@@ -59,9 +60,9 @@ static void vigil_shim_notify(struct vigil_session *s)
 	ev.reason = st.reason;
 	ev.trips = st.trips;
 	ev.trip_time_ns = st.trip_time_ns;
-	ev.hdr.seq = vigil_ring_next_seq(s->ring);
+	ev.hdr.seq = vigil_ring_next_seq(ring);
 	/* A full ring counts the drop; the status ioctl still tells. */
-	vigil_ring_output_wake(s->ring, &ev, vigil_rec_finish(&rec));
+	vigil_ring_output_wake(ring, &ev, vigil_rec_finish(&rec));
 }
 
 /* Attach the hooks for @s.  Caller holds vigil_shim_lock. */
@@ -102,11 +103,12 @@ static unsigned int vigil_shim_detach(struct vigil_session *s)
 /**
  * vigil_shim_connect() - start a session's flow of events
  * @s: the session, after its handshake
+ * @auth_lane: whether its broker reads the AUTH lane
  *
  * Return: 0; -EALREADY if already connected; the error of a hook that
  * could not be attached, after which nothing is attached.
  */
-int vigil_shim_connect(struct vigil_session *s)
+int vigil_shim_connect(struct vigil_session *s, bool auth_lane)
 {
 	int err = 0;
 
@@ -115,6 +117,8 @@ int vigil_shim_connect(struct vigil_session *s)
 		err = -EALREADY;
 		goto out_unlock;
 	}
+	/* Before the hooks can see the session: they read it locklessly. */
+	s->auth_lane = auth_lane;
 	/* Paths in records are compared with the broker's view of them. */
 	get_fs_root(current->fs, &s->root);
 	vigil_emit_start(s);

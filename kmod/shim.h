@@ -15,7 +15,7 @@
 struct vigil_session;
 struct vigil_watchdog_status;
 
-int vigil_shim_connect(struct vigil_session *s);
+int vigil_shim_connect(struct vigil_session *s, bool auth_lane);
 void vigil_shim_disconnect(struct vigil_session *s);
 void vigil_shim_trip(void);
 int vigil_shim_rearm(void);

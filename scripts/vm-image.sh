@@ -6,6 +6,7 @@
 # examples, test and benchmark binaries, and tools/testing/vm/init.  The module is the test
 # build (with fault injection), or with $3 = release the build that ships:
 # the demo and the benchmarks use that one.  Builds what is missing first.
+# VIGIL_TESTS, if set, names the only selftests the VM runs.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,5 +51,9 @@ cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
 	"$build/bench/vigil_catalogue_bench" \
 	"$build/selftests/vigil_child" "$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"
+# A developer's shortcut: VIGIL_TESTS="auth_test mmap_test" runs only those.
+if [ -n "${VIGIL_TESTS:-}" ]; then
+	printf '%s\n' $VIGIL_TESTS >"$stage/vigil/tests/tests.list"
+fi
 (cd "$stage" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$out"

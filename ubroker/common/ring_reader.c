@@ -5,6 +5,7 @@
  * semantics, the consumer position is stored with release semantics.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/vigil.h>
 
 #include "ring_reader.h"
@@ -48,17 +49,25 @@ int vigil_ring_pending(const struct vigil_ring_view *ring)
 long vigil_ring_consume(struct vigil_ring_view *ring, vigil_record_fn fn,
 			void *ctx)
 {
-	uint64_t cons = *ring->consumer_pos;
-	uint64_t mask = ring->size - 1;
+	return vigil_ring_consume_max(ring, LONG_MAX, fn, ctx);
+}
+
+long vigil_ring_consume_max(struct vigil_ring_view *ring, long max,
+			    vigil_record_fn fn, void *ctx)
+{
+	uint64_t cons, mask = ring->size - 1;
 	uint64_t prod;
 	long handled = 0;
 
+	if (!ring->size)
+		return 0;	/* a ring the shim does not have */
+	cons = *ring->consumer_pos;
 	/* Pairs with the shim's store-release of the producer position. */
 	prod = __atomic_load_n(ring->producer_pos, __ATOMIC_ACQUIRE);
 	if (prod - cons > ring->size || (prod & 7) || (cons & 7))
 		return -EPROTO;
 
-	while (cons < prod) {
+	while (cons < prod && handled < max) {
 		const uint32_t *hdr = (const void *)(ring->data + (cons & mask));
 		/* Pairs with the shim's xchg() that commits the record. */
 		uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);

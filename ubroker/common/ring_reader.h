@@ -31,6 +31,14 @@ typedef int (*vigil_record_fn)(const void *rec, uint32_t len, void *ctx);
 long vigil_ring_consume(struct vigil_ring_view *ring, vigil_record_fn fn,
 			void *ctx);
 
+/*
+ * The same, handing at most @max records to @fn: a reader that has
+ * another ring to look at in between (the AUTH lane) reads in batches.
+ * A view of size 0 (a ring the shim does not have) holds nothing.
+ */
+long vigil_ring_consume_max(struct vigil_ring_view *ring, long max,
+			    vigil_record_fn fn, void *ctx);
+
 struct vigil_ring_producer;
 
 /*

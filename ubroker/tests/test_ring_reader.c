@@ -111,6 +111,36 @@ static void consumes_in_order(void **state)
 	assert_false(vigil_ring_pending(&r->view));
 }
 
+/* A batch stops after max records, and the next one goes on from there. */
+static void consumes_at_most_max(void **state)
+{
+	struct test_ring *r = *state;
+	struct seen s = { .fail_at = -1 };
+
+	produce(r, 5, 'a', 0);
+	produce(r, 6, 'b', VIGIL_RING_DISCARD);
+	produce(r, 7, 'c', 0);
+	produce(r, 8, 'd', 0);
+	assert_int_equal(2, vigil_ring_consume_max(&r->view, 2, collect, &s));
+	assert_int_equal('c', s.first[1]);
+	assert_int_equal(3 * 16, r->consumer_pos);
+	assert_int_equal(1, vigil_ring_consume_max(&r->view, 2, collect, &s));
+	assert_int_equal('d', s.first[2]);
+	assert_int_equal(r->producer.pos, r->consumer_pos);
+	assert_int_equal(0, vigil_ring_consume_max(&r->view, 2, collect, &s));
+}
+
+/* A ring the shim does not have (size 0) holds nothing, and is not read. */
+static void an_absent_ring_holds_nothing(void **state)
+{
+	struct vigil_ring_view none = { 0 };
+	struct seen s = { .fail_at = -1 };
+
+	(void)state;
+	assert_int_equal(0, vigil_ring_consume(&none, collect, &s));
+	assert_int_equal(0, s.n);
+}
+
 static void stops_at_busy_record(void **state)
 {
 	struct test_ring *r = *state;
@@ -201,6 +231,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(consumes_in_order, ring_setup, ring_teardown),
+		cmocka_unit_test_setup_teardown(consumes_at_most_max, ring_setup, ring_teardown),
+		cmocka_unit_test(an_absent_ring_holds_nothing),
 		cmocka_unit_test_setup_teardown(stops_at_busy_record, ring_setup, ring_teardown),
 		cmocka_unit_test_setup_teardown(skips_discarded_record, ring_setup, ring_teardown),
 		cmocka_unit_test_setup_teardown(wrapped_record_is_contiguous, ring_setup, ring_teardown),

@@ -394,7 +394,7 @@ static void report_drops(struct vigild *d)
 	struct vigil_ring_producer snap;
 	uint64_t dropped;
 
-	vigil_ring_counters(d->shim.producer, &snap);
+	vigil_shim_counters(&d->shim, &snap);
 	dropped = vigil_ring_dropped(&snap);
 	rate_sample(&d->rate, now_ns(), d->delivered, dropped);
 	if (dropped == d->reported_drops)
@@ -416,9 +416,15 @@ static void report_auth_stats(struct vigild *d)
 			vigild_print_auth_stats(stdout, d->format, &st);
 }
 
+/* Between the AUTH lane and each batch of notifications: answer now. */
+static void between_batches(void *ctx)
+{
+	flush_verdicts(ctx);
+}
+
 static int drain(struct vigild *d)
 {
-	long n = vigil_ring_consume(&d->shim.ring, on_record, d);
+	long n = vigil_shim_consume(&d->shim, on_record, between_batches, d);
 
 	flush_verdicts(d);
 	if (d->clients)
@@ -543,7 +549,7 @@ static void on_status(void *ctx, struct vigil_msg_broker_status *st)
 	uint64_t now = now_ns();
 	unsigned int i;
 
-	vigil_ring_counters(d->shim.producer, &snap);
+	vigil_shim_counters(&d->shim, &snap);
 	st->uptime_ns = now - d->started_ns;
 	st->abi_major = d->shim.hs.abi_major;
 	st->abi_minor = d->shim.hs.abi_minor;
@@ -675,7 +681,7 @@ static void summary(struct vigild *d)
 {
 	struct vigil_ring_producer snap;
 
-	vigil_ring_counters(d->shim.producer, &snap);
+	vigil_shim_counters(&d->shim, &snap);
 	fprintf(stderr,
 		"vigild: stopped: %" PRIu64 " events delivered, %" PRIu64
 		" dropped (ring_full=%" PRIu64 " nested=%" PRIu64

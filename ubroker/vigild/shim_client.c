@@ -38,33 +38,54 @@ static int shim_handshake(struct vigil_shim *shim, unsigned int major,
 		    "the shim");
 }
 
-static int shim_map(struct vigil_shim *shim, char *msg, size_t msglen)
+/* Map one ring: its consumer page, then its producer page and data. */
+static int shim_map_ring(struct vigil_shim *shim, struct vigil_shim_ring *r,
+			 uint64_t size, uint64_t consumer_off,
+			 uint64_t producer_off, char *msg, size_t msglen)
 {
-	const struct vigil_handshake *hs = &shim->hs;
+	const size_t page = shim->hs.ring_page_size;
 	void *p;
 
-	p = mmap(NULL, hs->ring_page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 shim->fd, hs->ring_consumer_off);
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, shim->fd,
+		 (off_t)consumer_off);
 	if (p == MAP_FAILED)
 		return fail(msg, msglen, -errno, "cannot map the %s page: %s",
 			    "consumer");
-	shim->consumer_map = p;
+	r->consumer_map = p;
 
-	shim->producer_len = hs->ring_page_size + 2 * hs->ring_data_size;
-	p = mmap(NULL, shim->producer_len, PROT_READ, MAP_SHARED, shim->fd,
-		 hs->ring_producer_off);
+	r->producer_len = page + 2 * size;
+	p = mmap(NULL, r->producer_len, PROT_READ, MAP_SHARED, shim->fd,
+		 (off_t)producer_off);
 	if (p == MAP_FAILED)
 		return fail(msg, msglen, -errno, "cannot map the %s pages: %s",
 			    "producer");
-	shim->producer_map = p;
-	shim->producer = p;
+	r->producer_map = p;
+	r->producer = p;
 
-	shim->ring.consumer_pos = &((struct vigil_ring_consumer *)
-				    shim->consumer_map)->pos;
-	shim->ring.producer_pos = &shim->producer->pos;
-	shim->ring.data = (const unsigned char *)p + hs->ring_page_size;
-	shim->ring.size = hs->ring_data_size;
+	r->view.consumer_pos = &((struct vigil_ring_consumer *)
+				 r->consumer_map)->pos;
+	r->view.producer_pos = &r->producer->pos;
+	r->view.data = (const unsigned char *)p + page;
+	r->view.size = size;
 	return 0;
+}
+
+static int shim_map(struct vigil_shim *shim, char *msg, size_t msglen)
+{
+	const struct vigil_handshake *hs = &shim->hs;
+	int err;
+
+	err = shim_map_ring(shim, &shim->main, hs->ring_data_size,
+			    hs->ring_consumer_off, hs->ring_producer_off,
+			    msg, msglen);
+	if (err)
+		return err;
+	/* The lane is a client's of 1.4 on, whose shim has it. */
+	if (!(hs->features & VIGIL_FEATURE_AUTH_LANE) || hs->client_minor < 4)
+		return 0;
+	return shim_map_ring(shim, &shim->lane, hs->auth_ring_data_size,
+			     hs->auth_ring_consumer_off,
+			     hs->auth_ring_producer_off, msg, msglen);
 }
 
 int vigil_shim_open(struct vigil_shim *shim, const char *path,
@@ -92,6 +113,50 @@ int vigil_shim_open(struct vigil_shim *shim, const char *path,
 	return err;
 }
 
+static void shim_unmap_ring(struct vigil_shim_ring *r, size_t page)
+{
+	if (r->producer_map)
+		munmap(r->producer_map, r->producer_len);
+	if (r->consumer_map)
+		munmap(r->consumer_map, page);
+}
+
+long vigil_shim_consume(struct vigil_shim *shim, vigil_record_fn fn,
+			void (*between)(void *ctx), void *ctx)
+{
+	long total = 0, n;
+
+	do {
+		n = vigil_ring_consume(&shim->lane.view, fn, ctx);
+		if (n < 0)
+			return n;
+		total += n;
+		if (between)
+			between(ctx);
+		n = vigil_ring_consume_max(&shim->main.view, VIGIL_SHIM_BATCH,
+					   fn, ctx);
+		if (n < 0)
+			return n;
+		total += n;
+	} while (n == VIGIL_SHIM_BATCH);
+	return total;
+}
+
+void vigil_shim_counters(const struct vigil_shim *shim,
+			 struct vigil_ring_producer *snap)
+{
+	struct vigil_ring_producer lane;
+	unsigned int i;
+
+	vigil_ring_counters(shim->main.producer, snap);
+	if (!shim->lane.producer)
+		return;
+	vigil_ring_counters(shim->lane.producer, &lane);
+	snap->produced += lane.produced;
+	for (i = 0; i < VIGIL_DROP_SLOTS; i++)
+		snap->dropped[i] += lane.dropped[i];
+}
+
 void vigil_shim_close(struct vigil_shim *shim)
 {
 	struct vigil_subscribe none = { 0 };
@@ -101,12 +166,10 @@ void vigil_shim_close(struct vigil_shim *shim)
 	 * count as a broker gone (a watchdog fault).  It fails harmlessly on
 	 * a session that never completed its handshake.
 	 */
-	if (shim->fd >= 0 && shim->consumer_map)
+	if (shim->fd >= 0 && shim->main.consumer_map)
 		ioctl(shim->fd, VIGIL_IOC_SUBSCRIBE, &none);
-	if (shim->producer_map)
-		munmap(shim->producer_map, shim->producer_len);
-	if (shim->consumer_map)
-		munmap(shim->consumer_map, shim->hs.ring_page_size);
+	shim_unmap_ring(&shim->lane, shim->hs.ring_page_size);
+	shim_unmap_ring(&shim->main, shim->hs.ring_page_size);
 	if (shim->fd >= 0)
 		close(shim->fd);
 	memset(shim, 0, sizeof(*shim));

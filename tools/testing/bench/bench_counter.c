@@ -56,11 +56,11 @@ static void counter_main(int ready_fd, int result_fd, uint64_t events,
 	pfd.fd = shim.fd;
 	pfd.events = POLLIN;
 	while (!counter_stop_flag) {
-		vigil_ring_consume(&shim.ring, count_record, &out[0]);
+		vigil_shim_consume(&shim, count_record, NULL, &out[0]);
 		poll(&pfd, 1, 50);	/* a SIGTERM between check and poll */
 	}
-	vigil_ring_consume(&shim.ring, count_record, &out[0]);
-	vigil_ring_counters(shim.producer, &snap);
+	vigil_shim_consume(&shim, count_record, NULL, &out[0]);
+	vigil_ring_counters(shim.main.producer, &snap);
 	out[1] = vigil_ring_dropped(&snap);
 	vigil_shim_close(&shim);
 	if (write(result_fd, out, sizeof(out)) != sizeof(out))

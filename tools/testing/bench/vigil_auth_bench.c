@@ -119,15 +119,15 @@ static void vigil_broker(enum op op, enum config c, int ready)
 		_exit(1);
 	while (!stop) {
 		struct pollfd pfd = { .fd = shim.fd, .events = POLLIN };
-		const unsigned char *data = shim.ring.data;
-		uint64_t cons = *shim.ring.consumer_pos;
-		uint64_t prod = __atomic_load_n(shim.ring.producer_pos,
+		const unsigned char *data = shim.lane.view.data;
+		uint64_t cons = *shim.lane.view.consumer_pos;
+		uint64_t prod = __atomic_load_n(shim.lane.view.producer_pos,
 						__ATOMIC_ACQUIRE);
 		uint32_t n = 0, applied;
 
 		while (cons < prod && n < VIGIL_VERDICT_BATCH_MAX) {
 			const uint32_t *hdr = (const void *)(data +
-						(cons & (shim.ring.size - 1)));
+						(cons & (shim.lane.view.size - 1)));
 			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
 			struct vigil_event_view view;
 
@@ -143,7 +143,7 @@ static void vigil_broker(enum op op, enum config c, int ready)
 			}
 			cons += VIGIL_RING_RECORD_SIZE(len);
 		}
-		__atomic_store_n(shim.ring.consumer_pos, cons, __ATOMIC_RELEASE);
+		__atomic_store_n(shim.lane.view.consumer_pos, cons, __ATOMIC_RELEASE);
 		if (n)
 			vigil_shim_verdicts(&shim, v, n, &applied);
 		else

@@ -17,9 +17,11 @@
  *   1. open("/dev/vigil", O_RDWR)
  *   2. ioctl(VIGIL_IOC_HANDSHAKE): agree on the ABI and learn the ring
  *      geometry.  Events start flowing when the handshake succeeds.
- *   3. mmap the consumer page and the producer page plus data area.
- *   4. poll(2) for POLLIN, read records, advance the consumer position.
- *   5. close(2): the hooks are detached and the ring is freed once the
+ *   3. mmap the consumer page and the producer page plus data area, of
+ *      the ring and (clients of 1.4 and later) of the AUTH lane.
+ *   4. poll(2) for POLLIN, read records, the AUTH lane's first, advance
+ *      the consumer positions.
+ *   5. close(2): the hooks are detached and the rings are freed once the
  *      last mapping is gone.
  *
  * Every command other than the handshake and the watchdog commands, and
@@ -74,7 +76,9 @@
  *   in the command is the size the client knows, and the shim accepts
  *   any size from the first version's up, provided unknown trailing
  *   bytes are zero.  Errors:
- *     EINVAL           struct smaller than version 1's, or flags != 0
+ *     EINVAL           struct smaller than version 1's, flags != 0, or
+ *                      client_minor >= 4 with a struct smaller than
+ *                      version 2's
  *     E2BIG            non-zero bytes past the end of the shim's struct,
  *                      or a struct larger than a page
  *     EFAULT           the argument cannot be read or written
@@ -199,6 +203,20 @@
  * ring is counted in producer->dropped[] by cause, so that
  * delivered + sum(dropped) == produced.
  *
+ * The AUTH lane (1.4)
+ * -------------------
+ *
+ * A permission event must not wait behind a backlog of notifications: a
+ * client that states client_minor 4 or later in its handshake gets a
+ * second ring, the AUTH lane, of auth_ring_data_size bytes, mapped and
+ * read exactly as the ring is, at auth_ring_consumer_off and
+ * auth_ring_producer_off.  It carries the AUTH records and the watchdog's
+ * records (VIGIL_LANE_EVENTS); the ring carries every other one.  Each
+ * has its own sequence numbers and counters, and delivered + dropped ==
+ * produced holds for each.  A broker reads the lane first, and again
+ * between batches of the ring's records.  A client of an older minor gets
+ * every record in the ring, as before, and cannot map the lane (EINVAL).
+ *
  * Records
  * -------
  *
@@ -284,7 +302,7 @@
  *      (VIGIL_IOC_LIMIT) and their drop cause.
  */
 #define VIGIL_ABI_MAJOR		1
-#define VIGIL_ABI_MINOR		3
+#define VIGIL_ABI_MINOR		4
 
 /* Feature bits, returned in vigil_handshake.features. */
 #define VIGIL_FEATURE_PROC_EVENTS	(1ULL << 0)	/* fork, exec, exit */
@@ -294,6 +312,7 @@
 #define VIGIL_FEATURE_MUTES		(1ULL << 4)	/* VIGIL_IOC_MUTE */
 #define VIGIL_FEATURE_WATCHDOG		(1ULL << 5)	/* the watchdog, control handles */
 #define VIGIL_FEATURE_CATALOGUE		(1ULL << 6)	/* the 1.3 records, limits */
+#define VIGIL_FEATURE_AUTH_LANE		(1ULL << 7)	/* the AUTH lane (1.4) */
 
 /**
  * struct vigil_handshake - agree on the ABI, learn the ring geometry
@@ -309,8 +328,15 @@
  * @ring_page_size: out: length of the consumer page and of the producer
  *	page; the data area starts this many bytes into the producer mapping
  * @max_record_size: out: upper bound of vigil_event.len
+ * @auth_ring_data_size: out (1.4): bytes in the AUTH lane's data area
+ * @auth_ring_consumer_off: out (1.4): mmap offset of its consumer page
+ * @auth_ring_producer_off: out (1.4): mmap offset of its producer page
+ *	and data area
  *
- * Output fields are overwritten; their input values are ignored.
+ * Output fields are overwritten; their input values are ignored.  A
+ * client that states client_minor 4 or later must pass the struct of 1.4
+ * (VIGIL_HANDSHAKE_SIZE_VER2 bytes or more), which tells it where the
+ * AUTH lane is: a shorter one fails with EINVAL.
  */
 struct vigil_handshake {
 	__u32 client_major;
@@ -324,9 +350,13 @@ struct vigil_handshake {
 	__aligned_u64 ring_producer_off;
 	__u32 ring_page_size;
 	__u32 max_record_size;
+	__aligned_u64 auth_ring_data_size;
+	__aligned_u64 auth_ring_consumer_off;
+	__aligned_u64 auth_ring_producer_off;
 };
 
 #define VIGIL_HANDSHAKE_SIZE_VER1	64
+#define VIGIL_HANDSHAKE_SIZE_VER2	88	/* 1.4: the AUTH lane */
 
 #define VIGIL_IOC_MAGIC		0xB9
 #define VIGIL_IOC_HANDSHAKE	_IOWR(VIGIL_IOC_MAGIC, 0x00, struct vigil_handshake)
@@ -653,6 +683,11 @@ struct vigil_ring_hdr {
 #define VIGIL_EVENT_FILE_ATTR	23
 #define VIGIL_EVENT_FILE_LINK	24
 #define VIGIL_EVENT_FILE_TRUNCATE 25
+
+/* The records that travel in the AUTH lane (1.4), for clients that have it. */
+#define VIGIL_LANE_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) |	\
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN) |	\
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_WATCHDOG))
 
 #define VIGIL_EVENT_VERSION	1
 

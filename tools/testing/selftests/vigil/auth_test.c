@@ -749,6 +749,122 @@ TEST(bad_auth_parameters_are_refused)
 }
 
 /* Past the bound on waiters, the miss verdict applies at once. */
+/* What a test looks for in the AUTH lane alone. */
+struct lane_find {
+	pid_t pid;
+	uint64_t id;
+};
+
+static int find_exec_auth(const void *rec, uint32_t len, void *ctx)
+{
+	struct lane_find *f = ctx;
+	struct vigil_event_view v;
+
+	if (!vigil_event_decode(rec, len, &v) && v.type == VIGIL_EVENT_AUTH_EXEC &&
+	    (pid_t)v.fixed.auth_exec.proc.pid == f->pid)
+		f->id = v.fixed.auth_exec.auth.id;
+	return 0;
+}
+
+/* Read the lane, never the ring, until @pid's exec asks; its id or 0. */
+static uint64_t lane_wait_exec(struct vigil_shim *shim, pid_t pid)
+{
+	struct lane_find f = { .pid = pid };
+	uint64_t t0 = vt_now_ns();
+
+	while (!f.id && ms_since(t0) < WAIT_MS) {
+		struct pollfd pfd = { .fd = shim->fd, .events = POLLIN };
+
+		if (vigil_ring_consume(&shim->lane.view, find_exec_auth, &f) < 0)
+			return 0;
+		if (!f.id)
+			poll(&pfd, 1, 20);
+	}
+	return f.id;
+}
+
+/* Open @path @n times from a process that does not hold the session. */
+static void open_flood(const char *path, int n)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int i, fd;
+
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+		for (i = 0; i < n; i++) {
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0)
+				close(fd);
+		}
+		_exit(0);
+	}
+	vt_reap(pid);
+}
+
+/*
+ * A permission event never waits behind notifications: with the ring
+ * full of file_open records that nobody reads, an exec is asked in the
+ * AUTH lane, and its verdict applies.
+ */
+TEST(an_exec_is_asked_ahead_of_a_full_ring)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	struct vigil_auth_stats st;
+	struct vigil_shim shim;
+	char size[32] = "";
+	uint64_t id;
+	pid_t child;
+
+	ASSERT_EQ(0, vt_param_read("ring_size", size, sizeof(size)));
+	ASSERT_EQ(0, vt_param_write("ring_size", "65536"));
+	ASSERT_EQ(0, vt_connect(&shim));
+	ASSERT_EQ(0, vt_param_write("ring_size", size));
+	ASSERT_EQ(0, vigil_shim_subscribe(&shim, EXEC_BIT |
+					  VIGIL_EVENT_BIT(VIGIL_EVENT_FILE_OPEN)));
+	open_flood(VT_CHILD, 2000);
+	ASSERT_LT(0, shim.main.producer->dropped[VIGIL_DROP_RING_FULL]);
+
+	child = vt_spawn_clean(VT_CHILD, argv);
+	id = lane_wait_exec(&shim, child);
+	ASSERT_NE(0, id);
+	EXPECT_EQ(0, vt_answer(&shim, id, VIGIL_VERDICT_DENY, 0));
+	EXPECT_EQ(126 << 8, vt_reap(child));
+	/* The ring was never read: the exec went past all of it. */
+	EXPECT_EQ(0, *shim.main.view.consumer_pos);
+	st = vt_auth_stats(&shim, VIGIL_EVENT_AUTH_EXEC);
+	EXPECT_EQ(1, st.answered);
+	EXPECT_EQ(0, st.missed);
+	EXPECT_EQ(0, shim.lane.producer->dropped[VIGIL_DROP_RING_FULL]);
+	vigil_shim_close(&shim);
+}
+
+/* A broker built for 1.3 knows no lane: its AUTH records come in the ring. */
+TEST(a_broker_of_1_3_is_asked_in_the_ring)
+{
+	char *argv[] = { "vigil_child", "exit", "0", NULL };
+	const struct vigil_event_view *ev;
+	struct vt_log log = { 0 };
+	struct vigil_shim shim;
+	char msg[256];
+	pid_t child;
+
+	ASSERT_EQ(0, vigil_shim_open(&shim, VT_DEVICE, VIGIL_ABI_MAJOR, 3, msg,
+				     sizeof(msg))) TH_LOG("%s", msg);
+	EXPECT_EQ(0, shim.lane.view.size);
+	ASSERT_EQ(0, vigil_shim_subscribe(&shim, EXEC_BIT));
+	child = vt_spawn_clean(VT_CHILD, argv);
+	ev = vt_expect(&shim, &log, VIGIL_EVENT_AUTH_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(0, vt_answer(&shim, ev->fixed.auth_exec.auth.id,
+			       VIGIL_VERDICT_DENY, 0));
+	EXPECT_EQ(126 << 8, vt_reap(child));
+	EXPECT_LT(0, *shim.main.view.consumer_pos);
+	vt_log_free(&log);
+	vigil_shim_close(&shim);
+}
+
 TEST(waiters_are_bounded)
 {
 	struct vigil_auth_stats st;

@@ -1180,7 +1180,7 @@ static int open_many(void *arg)
 TEST_F(cat, a_rate_limit_skips_and_counts)
 {
 	struct vigil_limit lim = { .type = VIGIL_EVENT_FILE_OPEN, .per_second = 5 };
-	const struct vigil_ring_producer *p = self->shim.producer;
+	const struct vigil_ring_producer *p = self->shim.main.producer;
 	uint64_t dropped_before = p->dropped[VIGIL_DROP_RATE_LIMIT];
 	int n = 50;
 	pid_t pid;

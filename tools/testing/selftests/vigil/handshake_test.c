@@ -72,6 +72,33 @@ TEST_F(session, handshake_answers_version_and_geometry)
 	EXPECT_TRUE(connected(self->fd));
 }
 
+TEST_F(session, handshake_of_1_4_answers_the_auth_lane)
+{
+	struct vigil_handshake hs = hello();
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_EQ(0, ioctl(self->fd, VIGIL_IOC_HANDSHAKE, &hs));
+	EXPECT_TRUE(hs.features & VIGIL_FEATURE_AUTH_LANE);
+	EXPECT_EQ(1 << 20, hs.auth_ring_data_size);
+	EXPECT_EQ(16 * page, hs.auth_ring_consumer_off);
+	EXPECT_EQ(17 * page, hs.auth_ring_producer_off);
+}
+
+TEST_F(session, handshake_of_1_4_in_the_struct_of_1_3_is_einval)
+{
+	struct vigil_handshake hs = hello();
+
+	hs.client_minor = 4;
+	EXPECT_EQ(-1, ioctl(self->fd, HANDSHAKE_SIZED(VIGIL_HANDSHAKE_SIZE_VER1), &hs));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_FALSE(connected(self->fd));
+	/* A client of 1.3 passes that struct, and is answered. */
+	hs.client_minor = 3;
+	EXPECT_EQ(0, ioctl(self->fd, HANDSHAKE_SIZED(VIGIL_HANDSHAKE_SIZE_VER1), &hs));
+	EXPECT_EQ(VIGIL_ABI_MINOR, hs.abi_minor);
+	EXPECT_TRUE(connected(self->fd));
+}
+
 TEST_F(session, handshake_from_a_newer_minor_is_accepted)
 {
 	struct vigil_handshake hs = hello();

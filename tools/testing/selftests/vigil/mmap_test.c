@@ -69,6 +69,57 @@ TEST_F(ring, producer_and_data_map_read_only)
 	munmap((void *)prod, self->producer_len);
 }
 
+/* The AUTH lane maps as the ring does, at its own offsets. */
+TEST_F(ring, the_auth_lane_maps_as_the_ring_does)
+{
+	size_t lane_len = self->page + 2 * self->hs.auth_ring_data_size;
+	const struct vigil_ring_producer *prod;
+	__u64 *pos;
+
+	pos = map(self->fd, self->page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		  self->hs.auth_ring_consumer_off);
+	ASSERT_NE(MAP_FAILED, pos);
+	EXPECT_EQ(0, *pos);
+	munmap(pos, self->page);
+	prod = map(self->fd, lane_len, PROT_READ, MAP_SHARED,
+		   self->hs.auth_ring_producer_off);
+	ASSERT_NE(MAP_FAILED, prod);
+	EXPECT_EQ(0, prod->pos);
+	munmap((void *)prod, lane_len);
+
+	/* Its producer pages are read-only, and only whole. */
+	EXPECT_EQ(MAP_FAILED, map(self->fd, lane_len, PROT_READ | PROT_WRITE,
+				  MAP_SHARED, self->hs.auth_ring_producer_off));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, map(self->fd, self->producer_len, PROT_READ,
+				  MAP_SHARED, self->hs.auth_ring_producer_off));
+	EXPECT_EQ(EINVAL, errno);
+	/* Between the ring's offsets and the lane's, nothing. */
+	EXPECT_EQ(MAP_FAILED, map(self->fd, self->page, PROT_READ, MAP_SHARED,
+				  self->hs.auth_ring_consumer_off - self->page));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(MAP_FAILED, map(self->fd, self->page, PROT_READ, MAP_SHARED,
+				  self->hs.auth_ring_producer_off + self->page));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* A broker of 1.3 has no lane: it gets every record in the ring. */
+TEST(a_broker_of_1_3_cannot_map_the_auth_lane)
+{
+	struct vigil_handshake hs = {
+		.client_major = VIGIL_ABI_MAJOR, .client_minor = 3,
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = open(VT_DEVICE, O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, VIGIL_IOC_HANDSHAKE, &hs));
+	EXPECT_EQ(MAP_FAILED, map(fd, page, PROT_READ, MAP_SHARED,
+				  hs.auth_ring_consumer_off));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
 TEST_F(ring, wrong_offset_is_einval)
 {
 	EXPECT_EQ(MAP_FAILED, map(self->fd, self->page, PROT_READ, MAP_SHARED,

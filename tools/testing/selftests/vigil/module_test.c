@@ -171,7 +171,7 @@ TEST_F(module, unload_while_ring_still_mapped_is_refused)
 
 	ASSERT_EQ(0, vt_connect(&shim));
 	/* Keep a mapping, close everything else. */
-	len = shim.producer_len;
+	len = shim.main.producer_len;
 	producer = mmap(NULL, len, PROT_READ, MAP_SHARED, shim.fd,
 			shim.hs.ring_producer_off);
 	ASSERT_NE(MAP_FAILED, producer);

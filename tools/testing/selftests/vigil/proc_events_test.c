@@ -490,7 +490,7 @@ TEST_F(small_ring, overflow_is_counted_and_nothing_is_lost_silently)
 	}
 	ASSERT_EQ(0, vt_reap(helper));
 	ASSERT_LE(0, vt_drain(&shim, &log));
-	vigil_ring_counters(shim.producer, &snap);
+	vigil_ring_counters(shim.main.producer, &snap);
 	dropped = vigil_ring_dropped(&snap);
 	EXPECT_LT(0, snap.dropped[VIGIL_DROP_RING_FULL]);
 	EXPECT_EQ(0, snap.dropped[VIGIL_DROP_NESTED]);

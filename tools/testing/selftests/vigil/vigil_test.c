@@ -57,7 +57,7 @@ static int log_record(const void *rec, uint32_t len, void *ctx)
 
 long vt_drain(struct vigil_shim *shim, struct vt_log *log)
 {
-	return vigil_ring_consume(&shim->ring, log_record, log);
+	return vigil_shim_consume(shim, log_record, NULL, log);
 }
 
 uint32_t vt_event_pid(const struct vigil_event_view *v)

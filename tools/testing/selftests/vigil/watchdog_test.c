@@ -439,7 +439,7 @@ TEST_F(wd, ring_overflows)
 	ASSERT_TRUE(alive_until(&shim, VIGIL_FAULT_RING_OVERFLOW, N_FAULTS, &st));
 	stop_process(&self->load);
 	expect_trip(_metadata, VIGIL_FAULT_RING_OVERFLOW, 1);
-	EXPECT_LT(0, shim.producer->dropped[VIGIL_DROP_RING_FULL]);
+	EXPECT_LT(0, shim.main.producer->dropped[VIGIL_DROP_RING_FULL]);
 	/* The kernel's work after thousands of forks is not the shim's. */
 	sleep(1);
 	expect_no_cost(_metadata, self);
