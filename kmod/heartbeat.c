@@ -7,8 +7,9 @@
  * in the ring, or AUTH events waiting for a verdict) and has since neither
  * consumed a record nor made an ioctl, it is hung: one fault per period it
  * stays so.  An idle broker is never hung: there is nothing it should have
- * done.  If the ring dropped watchdog_overflow_drops records or more for
- * want of room since the last look, that is an overflow fault.
+ * done.  A full ring is not a fault: it is load, which the ring sheds
+ * and counts (dropped[VIGIL_DROP_RING_FULL]); a fault there would let
+ * whoever makes the load switch the sensor off.
  */
 
 #include <linux/jiffies.h>
@@ -24,14 +25,13 @@
 /* The faults that the change from @last to @now shows. */
 struct vigil_heartbeat_verdict
 vigil_heartbeat_judge(const struct vigil_heartbeat_look *last,
-		      const struct vigil_heartbeat_look *now, u64 max_drops)
+		      const struct vigil_heartbeat_look *now)
 {
 	struct vigil_heartbeat_verdict v;
 	bool had_work = last->produced != last->consumed || last->waiting;
 
 	v.hung = had_work && now->consumed == last->consumed &&
 		 now->activity == last->activity;
-	v.overflow = now->drops - last->drops >= max_drops;
 	return v;
 }
 
@@ -45,7 +45,6 @@ static void vigil_heartbeat_take(struct vigil_session *s,
 	/* Sums: each position only grows, so the sums change when either does. */
 	look->consumed += lane_consumed;
 	look->produced += lane_produced;
-	look->drops = vigil_ring_drops(s->ring, VIGIL_DROP_RING_FULL);
 	look->activity = atomic_long_read(&s->activity);
 	look->waiting = vigil_pending_count(&s->pending);
 }
@@ -64,13 +63,10 @@ static void vigil_heartbeat_fn(struct work_struct *work)
 	struct vigil_heartbeat_look now;
 
 	vigil_heartbeat_take(hb->session, &now);
-	v = vigil_heartbeat_judge(&hb->last, &now,
-				  vigil_param_watchdog_overflow_drops());
+	v = vigil_heartbeat_judge(&hb->last, &now);
 	hb->last = now;
 	if (v.hung)
 		vigil_fault(VIGIL_FAULT_BROKER_HUNG);
-	if (v.overflow)
-		vigil_fault(VIGIL_FAULT_RING_OVERFLOW);
 	vigil_heartbeat_schedule(hb);
 }
 

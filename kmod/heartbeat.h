@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The heartbeat: a periodic look at the connected broker, while the hooks
- * are attached, for the two faults that show only over time: a broker
- * that leaves its work waiting (hung), and a ring that keeps overflowing.
+ * are attached, for the fault that shows only over time: a broker that
+ * leaves its work waiting (hung).
  */
 #ifndef _VIGIL_HEARTBEAT_H
 #define _VIGIL_HEARTBEAT_H
@@ -16,7 +16,6 @@ struct vigil_session;
 struct vigil_heartbeat_look {
 	u64 consumed;		/* the consumer positions of both rings, */
 	u64 produced;		/* and the producer positions, added up */
-	u64 drops;		/* records dropped for a full ring */
 	unsigned long activity;	/* the session's ioctl count */
 	unsigned int waiting;	/* AUTH events waiting for a verdict */
 };
@@ -30,7 +29,6 @@ struct vigil_heartbeat {
 /* What one look found: the faults to count. */
 struct vigil_heartbeat_verdict {
 	bool hung;
-	bool overflow;
 };
 
 void vigil_heartbeat_init(struct vigil_heartbeat *hb, struct vigil_session *s);
@@ -39,6 +37,6 @@ void vigil_heartbeat_stop(struct vigil_heartbeat *hb);
 
 struct vigil_heartbeat_verdict
 vigil_heartbeat_judge(const struct vigil_heartbeat_look *last,
-		      const struct vigil_heartbeat_look *now, u64 max_drops);
+		      const struct vigil_heartbeat_look *now);
 
 #endif /* _VIGIL_HEARTBEAT_H */

@@ -88,8 +88,6 @@ VIGIL_UINT_PARAM(watchdog_window_ms, 60000, 1000, 3600000,
 		 "The watchdog's window, in milliseconds: 1000 to 3600000 (default 60000)");
 VIGIL_UINT_PARAM(watchdog_heartbeat_ms, 5000, 100, 600000,
 		 "A broker that leaves work waiting this many milliseconds is hung: 100 to 600000 (default 5000)");
-VIGIL_UINT_PARAM(watchdog_overflow_drops, 1000, 1, 1000000000,
-		 "Records dropped for a full ring within a heartbeat period that count as an overflow fault: 1 to 1000000000 (default 1000)");
 VIGIL_UINT_PARAM(watchdog_hook_budget_ms, 200, 1, 10000,
 		 "Milliseconds a hook may run before it counts as a slow-hook fault: 1 to 10000 (default 200)");
 VIGIL_UINT_PARAM(watchdog_backoff_ms, 10000, 0, 3600000,
@@ -172,6 +170,5 @@ unsigned int vigil_param_cache_size(void)
 VIGIL_UINT_GETTER(watchdog_faults)
 VIGIL_UINT_GETTER(watchdog_window_ms)
 VIGIL_UINT_GETTER(watchdog_heartbeat_ms)
-VIGIL_UINT_GETTER(watchdog_overflow_drops)
 VIGIL_UINT_GETTER(watchdog_hook_budget_ms)
 VIGIL_UINT_GETTER(watchdog_backoff_ms)

@@ -31,7 +31,6 @@ unsigned int vigil_param_cache_size(void);
 unsigned int vigil_param_watchdog_faults(void);
 unsigned int vigil_param_watchdog_window_ms(void);
 unsigned int vigil_param_watchdog_heartbeat_ms(void);
-unsigned int vigil_param_watchdog_overflow_drops(void);
 unsigned int vigil_param_watchdog_hook_budget_ms(void);
 unsigned int vigil_param_watchdog_backoff_ms(void);
 

@@ -38,9 +38,11 @@
  *
  * The shim counts faults: the broker closed the device while subscribed
  * to AUTH events (gone), the broker left work waiting for a whole
- * heartbeat period (hung), an AUTH deadline passed, the ring dropped too
- * many records in a heartbeat period (overflow), an internal error, a
- * hook that ran past its time budget.  A number of faults within a
+ * heartbeat period (hung), an AUTH deadline passed, an internal error, a
+ * hook that ran past its time budget.  A full ring is not a fault (1.4):
+ * it is load, which the ring sheds and counts in dropped[], so that
+ * whoever makes the load cannot switch the sensor off with it.  A number
+ * of faults within a
  * window (module parameters) trips the watchdog: every hook is detached,
  * every AUTH waiter is released with its miss verdict, and events stop
  * until an administrator re-arms the shim (VIGIL_IOC_REARM, or a write to
@@ -536,7 +538,7 @@ struct vigil_auth_stats {
 #define VIGIL_FAULT_BROKER_GONE		1	/* closed while subscribed to AUTH */
 #define VIGIL_FAULT_BROKER_HUNG		2	/* work left waiting a heartbeat period */
 #define VIGIL_FAULT_DEADLINE_MISSED	3	/* an AUTH event's deadline passed */
-#define VIGIL_FAULT_RING_OVERFLOW	4	/* too many drops in a heartbeat period */
+#define VIGIL_FAULT_RING_OVERFLOW	4	/* retired in 1.4: a full ring is load, never a fault */
 #define VIGIL_FAULT_INTERNAL_ERROR	5	/* the shim found itself in error */
 #define VIGIL_FAULT_SLOW_HOOK		6	/* a hook ran past its time budget */
 #define VIGIL_FAULT_SLOTS		8	/* size of the array */
