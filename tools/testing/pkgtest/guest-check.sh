@@ -84,6 +84,15 @@ guard_counted() {
 }
 bless_timer() { systemctl is-active vigil-bless.timer; }
 socket_there() { test -S /run/vigil/vigild.sock; }
+# The broker's priority: what users' processes cannot take from it.
+vigild_priority() {
+	pid=$(vigild_pid)
+	echo "nice $(ps -o ni= -p "$pid") oom_score_adj $(cat /proc/$pid/oom_score_adj)" \
+		"CPUWeight $(systemctl show -p CPUWeight --value vigild.service)"
+	test "$(ps -o ni= -p "$pid" | tr -d ' ')" = -10 &&
+		test "$(cat /proc/$pid/oom_score_adj)" = -900 &&
+		test "$(systemctl show -p CPUWeight --value vigild.service)" = 1000
+}
 
 # What went wrong, for the log.
 why_not_vigild() {
@@ -101,6 +110,7 @@ check "vigild.service is active" vigild_active
 check "vigild runs as the vigil user" vigild_user
 check "vigild has no capability, no_new_privs and a seccomp filter" vigild_no_caps
 check "vigild serves clients on /run/vigil/vigild.sock" socket_there
+check "vigild runs at nice -10, oom_score_adj -900, CPUWeight 1000" vigild_priority
 check "vigilctl status: armed, broker connected" status_armed
 check "vigild.service has WatchdogSec=30s" watchdog_set
 check "vigild pings systemd's watchdog" watchdog_pinged
