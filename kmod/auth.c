@@ -13,9 +13,11 @@
  *   a holder of the session's file (a child that inherited the broker's
  *   descriptor)                allow at once: it must never wait on the
  *                              broker, which may be waiting on it
- *   otherwise                  a record to the ring, and a wait, killable,
- *                              until the verdict or the deadline; without
- *                              a verdict, the type's miss verdict
+ *   the watchdog degraded      the type's miss verdict, at once
+ *   otherwise                  a record to the AUTH lane, and a wait,
+ *                              killable, until the verdict or the
+ *                              deadline; without a verdict, the type's
+ *                              miss verdict
  *
  * Every wait is bounded: by the deadline, by the number of waiters (past
  * which the miss verdict applies at once), and by the session (closing it
@@ -312,6 +314,9 @@ static void vigil_auth_slow(struct vigil_session *s,
 	/* Last, as it walks the descriptor table. */
 	if (vigil_auth_holds_session(s))
 		d->outcome = VIGIL_AUTH_SELF;
+	/* The broker's faults degraded the shim: nobody to ask in time. */
+	else if (vigil_watchdog_state() == VIGIL_WATCHDOG_DEGRADED)
+		d->outcome = VIGIL_AUTH_DEGRADED;
 	else
 		d->outcome = vigil_auth_ask(s, call, &req);
 	if (d->outcome == VIGIL_AUTH_MISSED)
@@ -416,6 +421,7 @@ void vigil_auth_stats_read(struct vigil_session *s, u32 type,
 	out->cache_misses = sum.cache_misses;
 	out->muted = sum.outcome[VIGIL_AUTH_MUTED];
 	out->self = sum.outcome[VIGIL_AUTH_SELF];
+	out->degraded = sum.outcome[VIGIL_AUTH_DEGRADED];
 	memcpy(out->latency, sum.latency, sizeof(out->latency));
 }
 

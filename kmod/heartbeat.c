@@ -4,10 +4,11 @@
  *
  * Every watchdog_heartbeat_ms, while the hooks are attached, the session
  * is looked at.  If the broker had work waiting at the last look (records
- * in the ring, or AUTH events waiting for a verdict) and has since neither
+ * in a ring, or AUTH events waiting for a verdict) and has since neither
  * consumed a record nor made an ioctl, it is hung: one fault per period it
  * stays so.  An idle broker is never hung: there is nothing it should have
- * done.  A full ring is not a fault: it is load, which the ring sheds
+ * done.  A broker that is not hung is healthy, which brings a degraded
+ * watchdog back once its backoff is over.  A full ring is not a fault: it is load, which the ring sheds
  * and counts (dropped[VIGIL_DROP_RING_FULL]); a fault there would let
  * whoever makes the load switch the sensor off.
  */
@@ -67,6 +68,8 @@ static void vigil_heartbeat_fn(struct work_struct *work)
 	hb->last = now;
 	if (v.hung)
 		vigil_fault(VIGIL_FAULT_BROKER_HUNG);
+	else
+		vigil_fault_broker_healthy();
 	vigil_heartbeat_schedule(hb);
 }
 

@@ -450,12 +450,12 @@ static const struct vigil_ioctl vigil_ioctls[] = {
 	},
 	{
 		.cmd = VIGIL_IOC_AUTH_STATS,
-		.min_size = sizeof(struct vigil_auth_stats),
+		.min_size = VIGIL_AUTH_STATS_SIZE_VER1,
 		.fn = vigil_ioctl_auth_stats,
 	},
 	{
 		.cmd = VIGIL_IOC_WATCHDOG,
-		.min_size = sizeof(struct vigil_watchdog_status),
+		.min_size = VIGIL_WATCHDOG_STATUS_SIZE_VER1,
 		.before_handshake = true,
 		.control = true,
 		.fn = vigil_ioctl_watchdog,

@@ -49,7 +49,12 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(offsetof(struct vigil_exec_event, exe_ino) != 88);
 	BUILD_BUG_ON(sizeof(struct vigil_exit_event) != 80);
 	BUILD_BUG_ON(sizeof(struct vigil_field) != 8);
-	BUILD_BUG_ON(sizeof(struct vigil_watchdog_status) != 120);
+	BUILD_BUG_ON(sizeof(struct vigil_watchdog_status) != 160);
+	BUILD_BUG_ON(offsetof(struct vigil_watchdog_status, degrades) !=
+		     VIGIL_WATCHDOG_STATUS_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct vigil_auth_stats) != 184);
+	BUILD_BUG_ON(offsetof(struct vigil_auth_stats, degraded) !=
+		     VIGIL_AUTH_STATS_SIZE_VER1);
 	BUILD_BUG_ON(offsetof(struct vigil_watchdog_status, faults) != 56);
 	BUILD_BUG_ON(sizeof(struct vigil_rearm) != 8);
 	BUILD_BUG_ON(sizeof(struct vigil_watchdog_event) != 56);

@@ -83,7 +83,7 @@ VIGIL_UINT_PARAM(cache_size, 4096, 0, 65536,
 
 /* The watchdog: see Documentation/watchdog.rst. */
 VIGIL_UINT_PARAM(watchdog_faults, 5, 1, VIGIL_WD_MAX_FAULTS,
-		 "Faults within the window that trip the watchdog: 1 to 64 (default 5)");
+		 "Faults of one grade within the window that degrade (the broker's) or trip (the shim's) the watchdog: 1 to 64 (default 5)");
 VIGIL_UINT_PARAM(watchdog_window_ms, 60000, 1000, 3600000,
 		 "The watchdog's window, in milliseconds: 1000 to 3600000 (default 60000)");
 VIGIL_UINT_PARAM(watchdog_heartbeat_ms, 5000, 100, 600000,
@@ -91,7 +91,9 @@ VIGIL_UINT_PARAM(watchdog_heartbeat_ms, 5000, 100, 600000,
 VIGIL_UINT_PARAM(watchdog_hook_budget_ms, 200, 1, 10000,
 		 "Milliseconds a hook may run before it counts as a slow-hook fault: 1 to 10000 (default 200)");
 VIGIL_UINT_PARAM(watchdog_backoff_ms, 10000, 0, 3600000,
-		 "Milliseconds a re-arm waits after the second trip in a row, doubled after each further one: 0 to 3600000 (default 10000)");
+		 "Milliseconds a recovery or re-arm waits after the second degrade or trip in a row, and before the first automatic re-arm, doubled after each further one: 0 to 3600000 (default 10000)");
+VIGIL_UINT_PARAM(watchdog_auto_rearms, 3, 0, 100,
+		 "Times the shim re-arms itself after a trip, per load, before it waits for an administrator: 0 to 100 (default 3)");
 
 /* A verdict: "allow" or "deny". */
 static int vigil_verdict_set(const char *val, const struct kernel_param *kp)
@@ -172,3 +174,4 @@ VIGIL_UINT_GETTER(watchdog_window_ms)
 VIGIL_UINT_GETTER(watchdog_heartbeat_ms)
 VIGIL_UINT_GETTER(watchdog_hook_budget_ms)
 VIGIL_UINT_GETTER(watchdog_backoff_ms)
+VIGIL_UINT_GETTER(watchdog_auto_rearms)

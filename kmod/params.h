@@ -33,5 +33,6 @@ unsigned int vigil_param_watchdog_window_ms(void);
 unsigned int vigil_param_watchdog_heartbeat_ms(void);
 unsigned int vigil_param_watchdog_hook_budget_ms(void);
 unsigned int vigil_param_watchdog_backoff_ms(void);
+unsigned int vigil_param_watchdog_auto_rearms(void);
 
 #endif /* _VIGIL_PARAMS_H */

@@ -1,20 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shim's state.
+ * The shim's state, and the watchdog's states applied to it.
  *
- * Connecting a broker attaches the hooks if the watchdog is armed; if it
- * is tripped, the broker is told so in its first record, and nothing is
- * attached.  A trip (vigil_shim_trip(), from fault.c's work) releases the
- * session's AUTH waiters with their miss verdict, detaches every hook and
- * stops the heartbeat, but keeps the session: its subscriptions, mutes
- * and watches come back when an administrator re-arms the shim.  The
- * broker closing the device detaches everything for good, and counts as
- * a fault if it was subscribed to AUTH events.
+ * Connecting a broker attaches the hooks unless the watchdog is tripped;
+ * a broker that connects while it is tripped or degraded is told so in
+ * its first record.  The watchdog's changes come here through
+ * vigil_shim_apply(), from fault.c's work:
+ *
+ *   degraded   the session's AUTH waiters are released with their miss
+ *              verdict; AUTH events get it without asking (auth.c reads
+ *              the state) while notifications flow;
+ *   tripped    the waiters are released, every hook is detached and the
+ *              heartbeat stopped; the session stays, with its
+ *              subscriptions, mutes and watches, for the re-arm;
+ *   armed      (a recovery) AUTH events wait for the broker again.
+ *
+ * A re-arm, by an administrator or by the shim itself after its backoff,
+ * attaches the hooks again.  The broker closing the device detaches
+ * everything for good, and counts as a fault if it was subscribed to AUTH
+ * events.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs_struct.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/path.h>
 #include <linux/pid.h>
@@ -41,8 +51,10 @@ static DEFINE_MUTEX(vigil_shim_lock);
 /* Written under vigil_shim_lock; read without it for the status only. */
 static struct vigil_session *vigil_shim_session;
 static bool vigil_shim_attached;
-/* Protected by vigil_shim_lock: the trips already logged. */
-static u32 vigil_shim_logged_trips;
+/* Protected by vigil_shim_lock: the watchdog's state changes logged. */
+static u32 vigil_shim_logged_changes;
+/* Protected by vigil_shim_lock: a degrade was applied (waiters released). */
+static bool vigil_shim_degraded;
 
 /* Tell @s's broker the watchdog's state, in a record of its ring. */
 static void vigil_shim_notify(struct vigil_session *s)
@@ -123,8 +135,11 @@ int vigil_shim_connect(struct vigil_session *s, bool auth_lane)
 	get_fs_root(current->fs, &s->root);
 	vigil_emit_start(s);
 	vigil_auth_start(s);
-	if (vigil_watchdog_armed()) {
+	if (vigil_watchdog_state() != VIGIL_WATCHDOG_TRIPPED) {
 		err = vigil_shim_attach(s);
+		/* Degraded: the broker learns it first thing, as if tripped. */
+		if (!err && vigil_watchdog_state() == VIGIL_WATCHDOG_DEGRADED)
+			vigil_shim_notify(s);
 	} else {
 		vigil_pending_release_all(&s->pending);
 		vigil_shim_notify(s);
@@ -172,65 +187,141 @@ out_unlock:
 		vigil_fault(VIGIL_FAULT_BROKER_GONE);
 }
 
-/* What the trip did, for its log line. */
-enum vigil_trip_outcome {
-	VIGIL_TRIP_DETACHED,		/* hooks detached, waiters released */
-	VIGIL_TRIP_NO_BROKER,		/* nothing was attached */
-	VIGIL_TRIP_REARMED,		/* re-armed before the work ran */
-};
-
-static void vigil_shim_log_trip(enum vigil_trip_outcome outcome,
-				unsigned int released)
+/*
+ * The state change the watchdog made last, as one log line: what it did
+ * (@released waiters) and what comes next.  Caller holds vigil_shim_lock.
+ */
+static void vigil_shim_log_change(const struct vigil_watchdog_status *st,
+				  unsigned int released, bool attached)
 {
-	struct vigil_watchdog_status st = {};
-	char what[80];
+	const char *last = vigil_fault_name(st->reason);
+	char what[80], next[128];
 
-	vigil_watchdog_read(&st);
-	if (outcome == VIGIL_TRIP_REARMED) {
-		pr_warn("watchdog tripped: %u faults within %u ms, the last %s; re-armed before the hooks were detached\n",
-			st.max_faults, st.window_ms,
-			vigil_fault_name(st.reason));
+	if (st->state == VIGIL_WATCHDOG_ARMED) {
+		pr_info("watchdog armed again: the broker is healthy; permission events are asked again\n");
 		return;
 	}
-	if (outcome == VIGIL_TRIP_DETACHED)
+	if (st->state == VIGIL_WATCHDOG_DEGRADED) {
+		pr_warn("watchdog degraded: %u broker faults within %u ms, the last %s; %u AUTH waiters released; permission events get their miss verdict without asking, each reported, until the broker is healthy again; other events flow\n",
+			st->max_faults, st->window_ms, last, released);
+		return;
+	}
+	if (attached)
 		snprintf(what, sizeof(what),
 			 "hooks detached, %u AUTH waiters released", released);
 	else
 		strscpy(what, "no broker is connected", sizeof(what));
-	pr_warn("watchdog tripped: %u faults within %u ms, the last %s; %s; events stop until re-armed: 'vigilctl rearm', or 'echo 1 >/sys/kernel/vigil/watchdog/rearm'\n",
-		st.max_faults, st.window_ms, vigil_fault_name(st.reason), what);
+	if (st->auto_rearm_ns)
+		snprintf(next, sizeof(next),
+			 "re-arming by itself in %llu ms (%u of %u automatic re-arms left)",
+			 div_u64(st->auto_rearm_ns - min(st->auto_rearm_ns, ktime_get_ns()),
+				 NSEC_PER_MSEC),
+			 st->max_auto_rearms - st->auto_rearms, st->max_auto_rearms);
+	else
+		strscpy(next, "events stop until re-armed: 'vigilctl rearm', or 'echo 1 >/sys/kernel/vigil/watchdog/rearm'",
+			sizeof(next));
+	pr_warn("watchdog tripped: %u shim faults within %u ms, the last %s; %s; %s\n",
+		st->max_faults, st->window_ms, last, what, next);
+}
+
+/* Tripped: release the waiters, detach every hook.  Return: released. */
+static unsigned int vigil_shim_apply_trip(struct vigil_session *s)
+{
+	unsigned int released = 0;
+
+	/* A trip's detach releases every waiter, degraded or not. */
+	vigil_shim_degraded = false;
+	if (s && vigil_shim_attached) {
+		released = vigil_shim_detach(s);
+		vigil_shim_notify(s);
+	}
+	vigil_watchdog_plan_auto_rearm();
+	return released;
+}
+
+/* Degraded: release the waiters; AUTH events stop asking.  Return: released. */
+static unsigned int vigil_shim_apply_degrade(struct vigil_session *s)
+{
+	unsigned int released = 0;
+
+	if (vigil_shim_degraded)
+		return 0;
+	vigil_shim_degraded = true;
+	if (s) {
+		released = vigil_pending_release_all(&s->pending);
+		vigil_shim_notify(s);
+	}
+	return released;
+}
+
+/* Armed again after a degrade: AUTH events may wait for the broker again. */
+static void vigil_shim_apply_recovery(struct vigil_session *s)
+{
+	if (!vigil_shim_degraded)
+		return;
+	vigil_shim_degraded = false;
+	if (s) {
+		vigil_pending_reopen(&s->pending);
+		vigil_shim_notify(s);
+	}
 }
 
 /*
- * Apply the trip the watchdog decided, if it still stands, and log it
- * once.  Process context: fault.c's work.
+ * Apply the state the watchdog is in, and log each change once.  Process
+ * context: fault.c's work, after a degrade, a trip or a recovery.
  */
-void vigil_shim_trip(void)
+void vigil_shim_apply(void)
 {
-	enum vigil_trip_outcome outcome = VIGIL_TRIP_NO_BROKER;
-	struct vigil_session *s;
+	struct vigil_watchdog_status st = {};
 	unsigned int released = 0;
-	u32 trips;
+	struct vigil_session *s;
+	bool attached;
+	u32 changes;
 
 	mutex_lock(&vigil_shim_lock);
 	s = vigil_shim_session;
-	if (vigil_watchdog_armed()) {
-		outcome = VIGIL_TRIP_REARMED;
-	} else if (s && vigil_shim_attached) {
-		released = vigil_shim_detach(s);
-		vigil_shim_notify(s);
-		outcome = VIGIL_TRIP_DETACHED;
-	}
-	trips = vigil_watchdog_trips();
-	if (trips != vigil_shim_logged_trips) {
-		vigil_shim_logged_trips = trips;
-		vigil_shim_log_trip(outcome, released);
+	attached = s && vigil_shim_attached;
+	vigil_watchdog_read(&st);
+	if (st.state == VIGIL_WATCHDOG_TRIPPED)
+		released = vigil_shim_apply_trip(s);
+	else if (st.state == VIGIL_WATCHDOG_DEGRADED)
+		released = vigil_shim_apply_degrade(s);
+	else
+		vigil_shim_apply_recovery(s);
+	changes = vigil_watchdog_changes();
+	if (changes != vigil_shim_logged_changes) {
+		vigil_shim_logged_changes = changes;
+		vigil_shim_log_change(&st, released, attached);
 	}
 	mutex_unlock(&vigil_shim_lock);
 }
 
+/*
+ * The watchdog was just armed (by hand or by itself), the hooks attached
+ * for @s if any: AUTH events may wait again; tell the broker.  Caller
+ * holds vigil_shim_lock.
+ */
+static void vigil_shim_armed(struct vigil_session *s)
+{
+	/* The re-arm's own line says so: nothing for vigil_shim_apply() to log. */
+	vigil_shim_logged_changes = vigil_watchdog_changes();
+	if (s && vigil_shim_degraded)
+		vigil_pending_reopen(&s->pending);
+	vigil_shim_degraded = false;
+	if (s)
+		vigil_shim_notify(s);
+}
+
+/* Attach the hooks for @s, if connected and detached; caller holds the lock. */
+static int vigil_shim_attach_for_rearm(struct vigil_session *s)
+{
+	if (!s || vigil_shim_attached)
+		return 0;
+	return vigil_shim_attach(s);
+}
+
 /**
- * vigil_shim_rearm() - re-arm a tripped shim
+ * vigil_shim_rearm() - re-arm a tripped or degraded shim: a person's word
  *
  * The hooks are attached again for the connected broker, if any, with its
  * subscriptions, mutes and watches, and the broker is told.  They are
@@ -251,13 +342,11 @@ int vigil_shim_rearm(void)
 	if (err)
 		goto out_unlock;
 	s = vigil_shim_session;
-	if (s && !vigil_shim_attached) {
-		err = vigil_shim_attach(s);
-		if (err) {
-			pr_err("re-arming failed: a hook could not be attached (%d); the shim stays tripped\n",
-			       err);
-			goto out_unlock;
-		}
+	err = vigil_shim_attach_for_rearm(s);
+	if (err) {
+		pr_err("re-arming failed: a hook could not be attached (%d); the shim stays tripped\n",
+		       err);
+		goto out_unlock;
 	}
 	/* Cannot fail: only a re-arm arms it, and we hold vigil_shim_lock. */
 	err = vigil_watchdog_rearm();
@@ -269,11 +358,45 @@ int vigil_shim_rearm(void)
 	pr_info("watchdog re-armed by %s[%d]%s\n", current->comm,
 		task_tgid_nr(current),
 		s ? ": hooks attached" : "; no broker connected");
-	if (s)
-		vigil_shim_notify(s);
+	vigil_shim_armed(s);
 out_unlock:
 	mutex_unlock(&vigil_shim_lock);
 	return err;
+}
+
+/*
+ * Re-arm a tripped shim by itself, when its time has come: fault.c's
+ * delayed work.  A hook that cannot be attached leaves it tripped, for an
+ * administrator.
+ */
+void vigil_shim_auto_rearm(void)
+{
+	struct vigil_watchdog_status st = {};
+	struct vigil_session *s;
+	int err;
+
+	mutex_lock(&vigil_shim_lock);
+	if (!vigil_watchdog_auto_rearm_due())
+		goto out_unlock;
+	s = vigil_shim_session;
+	err = vigil_shim_attach_for_rearm(s);
+	if (err) {
+		pr_err("re-arming by itself failed: a hook could not be attached (%d); the shim stays tripped until an administrator re-arms it\n",
+		       err);
+		goto out_unlock;
+	}
+	/* Cannot fail: it was due, and we hold vigil_shim_lock. */
+	if (VIGIL_BUG_ON(vigil_watchdog_auto_rearm())) {
+		if (s)
+			vigil_shim_detach(s);
+		goto out_unlock;
+	}
+	vigil_watchdog_read(&st);
+	pr_info("watchdog re-armed by itself (%u of %u)%s\n", st.auto_rearms,
+		st.max_auto_rearms, s ? ": hooks attached" : "; no broker connected");
+	vigil_shim_armed(s);
+out_unlock:
+	mutex_unlock(&vigil_shim_lock);
 }
 
 /**

@@ -2,11 +2,17 @@
 /*
  * /sys/kernel/vigil/watchdog/, one value per file:
  *
- *   state           armed | tripped
- *   reason          the fault class of the last trip, or none
+ *   state           armed | degraded | tripped
+ *   reason          the fault class of the last degrade or trip, or none
  *   trips           trips since the module was loaded
  *   trip_time_ns    CLOCK_MONOTONIC time of the last trip, or 0
  *   rearm_wait_ms   while tripped, how long a re-arm must still wait
+ *   auto_rearm_wait_ms  while tripped, how long until it re-arms by
+ *                   itself; 0 if it will not
+ *   auto_rearms     re-arms by itself since the module was loaded
+ *   degrades        degrades since the module was loaded
+ *   recover_wait_ms while degraded, how long before a healthy broker
+ *                   brings it back
  *   window_faults   faults within the current window
  *   hooks           attached | detached
  *   faults/<class>  faults of each class since the module was loaded
@@ -44,9 +50,8 @@ static struct vigil_watchdog_status vigil_sysfs_status(void)
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	bool armed = vigil_sysfs_status().state == VIGIL_WATCHDOG_ARMED;
-
-	return sysfs_emit(buf, "%s\n", armed ? "armed" : "tripped");
+	return sysfs_emit(buf, "%s\n",
+			  vigil_watchdog_state_name(vigil_sysfs_status().state));
 }
 
 static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -67,14 +72,43 @@ static ssize_t trip_time_ns_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", vigil_sysfs_status().trip_time_ns);
 }
 
+/* Milliseconds from now until @when_ns, rounded up; 0 if past. */
+static ssize_t vigil_sysfs_wait_ms(char *buf, u64 when_ns)
+{
+	u64 now = ktime_get_ns();
+	u64 wait = when_ns > now ? DIV_ROUND_UP_ULL(when_ns - now, NSEC_PER_MSEC) : 0;
+
+	return sysfs_emit(buf, "%llu\n", wait);
+}
+
 static ssize_t rearm_wait_ms_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	u64 after = vigil_sysfs_status().rearm_after_ns;
-	u64 now = ktime_get_ns();
-	u64 wait = after > now ? DIV_ROUND_UP_ULL(after - now, NSEC_PER_MSEC) : 0;
+	return vigil_sysfs_wait_ms(buf, vigil_sysfs_status().rearm_after_ns);
+}
 
-	return sysfs_emit(buf, "%llu\n", wait);
+static ssize_t auto_rearm_wait_ms_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return vigil_sysfs_wait_ms(buf, vigil_sysfs_status().auto_rearm_ns);
+}
+
+static ssize_t recover_wait_ms_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return vigil_sysfs_wait_ms(buf, vigil_sysfs_status().recover_after_ns);
+}
+
+static ssize_t auto_rearms_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vigil_sysfs_status().auto_rearms);
+}
+
+static ssize_t degrades_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vigil_sysfs_status().degrades);
 }
 
 static ssize_t window_faults_show(struct kobject *kobj,
@@ -110,6 +144,10 @@ static struct kobj_attribute reason_attr = __ATTR_RO(reason);
 static struct kobj_attribute trips_attr = __ATTR_RO(trips);
 static struct kobj_attribute trip_time_ns_attr = __ATTR_RO(trip_time_ns);
 static struct kobj_attribute rearm_wait_ms_attr = __ATTR_RO(rearm_wait_ms);
+static struct kobj_attribute auto_rearm_wait_ms_attr = __ATTR_RO(auto_rearm_wait_ms);
+static struct kobj_attribute auto_rearms_attr = __ATTR_RO(auto_rearms);
+static struct kobj_attribute degrades_attr = __ATTR_RO(degrades);
+static struct kobj_attribute recover_wait_ms_attr = __ATTR_RO(recover_wait_ms);
 static struct kobj_attribute window_faults_attr = __ATTR_RO(window_faults);
 static struct kobj_attribute hooks_attr = __ATTR_RO(hooks);
 static struct kobj_attribute rearm_attr = __ATTR_WO(rearm);
@@ -120,6 +158,10 @@ static struct attribute *vigil_watchdog_attrs[] = {
 	&trips_attr.attr,
 	&trip_time_ns_attr.attr,
 	&rearm_wait_ms_attr.attr,
+	&auto_rearm_wait_ms_attr.attr,
+	&auto_rearms_attr.attr,
+	&degrades_attr.attr,
+	&recover_wait_ms_attr.attr,
 	&window_faults_attr.attr,
 	&hooks_attr.attr,
 	&rearm_attr.attr,

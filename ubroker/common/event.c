@@ -79,6 +79,8 @@ const char *vigil_watchdog_state_name(uint32_t state)
 		return "armed";
 	case VIGIL_WATCHDOG_TRIPPED:
 		return "tripped";
+	case VIGIL_WATCHDOG_DEGRADED:
+		return "degraded";
 	}
 	return NULL;
 }

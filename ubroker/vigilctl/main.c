@@ -137,6 +137,8 @@ static int cmd_status(const struct vigilctl *c)
 	vigilctl_print_status(stdout, &st, c->json);
 	if (!st.loaded)
 		return VIGILCTL_EXIT_NOT_LOADED;
+	if (st.wd.state == VIGIL_WATCHDOG_DEGRADED)
+		return VIGILCTL_EXIT_DEGRADED;
 	return st.wd.state == VIGIL_WATCHDOG_ARMED ? VIGILCTL_EXIT_OK :
 						     VIGILCTL_EXIT_TRIPPED;
 }

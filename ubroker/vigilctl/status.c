@@ -32,29 +32,65 @@ static void text_faults(FILE *out, const struct vigil_watchdog_status *wd)
 	fputc('\n', out);
 }
 
+/* Tripped: since when, and how it comes back. */
+static void text_tripped(FILE *out, const struct vigilctl_status *st)
+{
+	const struct vigil_watchdog_status *wd = &st->wd;
+
+	fprintf(out, "watchdog: tripped (%s), %llu s ago; trips since load: %u\n",
+		name_or(vigil_fault_name(wd->reason), "?"),
+		ms_between(wd->trip_time_ns, st->now_ns) / 1000, wd->trips);
+	if (wd->auto_rearm_ns)
+		fprintf(out, "  re-arms by itself in %llu ms (%u of %u automatic re-arms left)\n",
+			ms_between(st->now_ns, wd->auto_rearm_ns),
+			wd->max_auto_rearms - wd->auto_rearms, wd->max_auto_rearms);
+	if (wd->rearm_after_ns > st->now_ns)
+		fprintf(out, "  re-arm allowed in %llu ms (backoff after repeated trips)\n",
+			ms_between(st->now_ns, wd->rearm_after_ns));
+	else
+		fputs("  re-arm allowed now: vigilctl rearm\n", out);
+}
+
+/* Degraded: since when, and when it may come back by itself. */
+static void text_degraded(FILE *out, const struct vigilctl_status *st)
+{
+	const struct vigil_watchdog_status *wd = &st->wd;
+
+	fprintf(out, "watchdog: degraded (%s), %llu s ago; degrades since load: %u\n",
+		name_or(vigil_fault_name(wd->reason), "?"),
+		ms_between(wd->degrade_time_ns, st->now_ns) / 1000, wd->degrades);
+	fputs("  permission events get their miss verdict without asking; other events flow\n",
+	      out);
+	if (wd->recover_after_ns > st->now_ns)
+		fprintf(out, "  back by itself once the broker is healthy, not before %llu ms (backoff after repeated degrades)\n",
+			ms_between(st->now_ns, wd->recover_after_ns));
+	else
+		fputs("  back by itself at the next heartbeat that finds the broker healthy\n",
+		      out);
+}
+
 static void text_watchdog(FILE *out, const struct vigilctl_status *st)
 {
 	const struct vigil_watchdog_status *wd = &st->wd;
 
 	if (wd->state == VIGIL_WATCHDOG_TRIPPED) {
-		fprintf(out, "watchdog: tripped (%s), %llu s ago; trips since load: %u\n",
-			name_or(vigil_fault_name(wd->reason), "?"),
-			ms_between(wd->trip_time_ns, st->now_ns) / 1000, wd->trips);
-		if (wd->rearm_after_ns > st->now_ns)
-			fprintf(out, "  re-arm allowed in %llu ms (backoff after repeated trips)\n",
-				ms_between(st->now_ns, wd->rearm_after_ns));
-		else
-			fputs("  re-arm allowed now: vigilctl rearm\n", out);
+		text_tripped(out, st);
+	} else if (wd->state == VIGIL_WATCHDOG_DEGRADED) {
+		text_degraded(out, st);
 	} else {
-		fprintf(out, "watchdog: %s; trips since load: %u",
-			name_or(vigil_watchdog_state_name(wd->state), "?"), wd->trips);
-		if (wd->trips)
+		fprintf(out, "watchdog: %s; trips since load: %u, degrades: %u",
+			name_or(vigil_watchdog_state_name(wd->state), "?"),
+			wd->trips, wd->degrades);
+		if (wd->trips || wd->degrades)
 			fprintf(out, ", the last for %s",
 				name_or(vigil_fault_name(wd->reason), "?"));
 		fputc('\n', out);
 	}
-	fprintf(out, "  faults in the window: %u; %u within %u ms trip it; heartbeat %u ms\n",
-		wd->window_faults, wd->max_faults, wd->window_ms, wd->heartbeat_ms);
+	fprintf(out, "  faults in the window: %u; %u of the broker's within %u ms degrade it, %u of the shim's trip it; heartbeat %u ms\n",
+		wd->window_faults, wd->max_faults, wd->window_ms, wd->max_faults,
+		wd->heartbeat_ms);
+	fprintf(out, "  re-armed by itself: %u of %u\n", wd->auto_rearms,
+		wd->max_auto_rearms);
 	text_faults(out, wd);
 	fprintf(out, "hooks: %s; broker: %s\n",
 		wd->hooks_attached ? "attached" : "detached",
@@ -101,6 +137,12 @@ static void json_watchdog(FILE *out, const struct vigilctl_status *st)
 		wd->window_faults, wd->max_faults, wd->window_ms, wd->heartbeat_ms,
 		wd->hooks_attached ? "true" : "false",
 		wd->broker_connected ? "true" : "false");
+	fprintf(out, ",\"degrades\":%u,\"degrade_time_ns\":%" PRIu64
+		",\"recover_wait_ms\":%llu,\"auto_rearms\":%u,\"max_auto_rearms\":%u"
+		",\"auto_rearm_wait_ms\":%llu",
+		wd->degrades, (uint64_t)wd->degrade_time_ns,
+		ms_between(st->now_ns, wd->recover_after_ns), wd->auto_rearms,
+		wd->max_auto_rearms, ms_between(st->now_ns, wd->auto_rearm_ns));
 	fputs(",\"faults\":{", out);
 	for (i = 1; i < VIGIL_FAULT_SLOTS; i++)
 		if (vigil_fault_name(i))

@@ -16,6 +16,7 @@ enum {
 	VIGILCTL_EXIT_TRIPPED = 3,	/* status: the watchdog is tripped */
 	VIGILCTL_EXIT_REFUSED = 3,	/* boot load: the guard refused */
 	VIGILCTL_EXIT_NOT_LOADED = 4,	/* status: the shim is not loaded */
+	VIGILCTL_EXIT_DEGRADED = 5,	/* status: the watchdog is degraded */
 };
 
 void vigilctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

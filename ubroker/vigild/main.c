@@ -357,9 +357,16 @@ static void on_watchdog(const struct vigil_event_view *v)
 		fprintf(stderr, "vigild: the shim's watchdog is armed again: events flow\n");
 		return;
 	}
+	if (ev->state == VIGIL_WATCHDOG_DEGRADED) {
+		fprintf(stderr, "vigild: the shim's watchdog degraded (%s): "
+			"permission events get their miss verdict without asking "
+			"until vigild is seen healthy again; other events flow\n",
+			reason ? reason : "unknown reason");
+		return;
+	}
 	fprintf(stderr, "vigild: the shim's watchdog tripped (%s, trip %u): "
-		"its hooks are detached and no events come until an "
-		"administrator re-arms it: vigilctl rearm\n",
+		"its hooks are detached and no events come until it is re-armed: "
+		"by itself after its backoff, or by an administrator: vigilctl rearm\n",
 		reason ? reason : "unknown reason", ev->trips);
 }
 

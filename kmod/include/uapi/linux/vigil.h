@@ -41,18 +41,26 @@
  * heartbeat period (hung), an AUTH deadline passed, an internal error, a
  * hook that ran past its time budget.  A full ring is not a fault (1.4):
  * it is load, which the ring sheds and counts in dropped[], so that
- * whoever makes the load cannot switch the sensor off with it.  A number
- * of faults within a
- * window (module parameters) trips the watchdog: every hook is detached,
- * every AUTH waiter is released with its miss verdict, and events stop
- * until an administrator re-arms the shim (VIGIL_IOC_REARM, or a write to
- * /sys/kernel/vigil/watchdog/rearm).  The session stays open through a
- * trip; re-arming attaches the hooks again, with the session's
- * subscriptions, mutes and watches.  The broker learns of each change
- * from a VIGIL_EVENT_WATCHDOG record; one is also the first record of a
- * session that connects while the shim is tripped.  A broker that means
- * to stop without counting a fault unsubscribes from AUTH events before
- * it closes the device.
+ * whoever makes the load cannot switch the sensor off with it.  Faults
+ * are graded by who caused them (1.4); a number of one grade within a
+ * window (module parameters) acts:
+ *
+ *   - the broker's (gone, hung, deadlines) degrade the shim: every AUTH
+ *     waiter is released with its miss verdict, and AUTH events get it at
+ *     once without asking, while notifications flow; the shim is armed
+ *     again by itself once the heartbeat finds the broker healthy;
+ *   - the shim's own (internal errors, slow hooks) trip it: every hook is
+ *     detached, every AUTH waiter released; it re-arms by itself after a
+ *     backoff, watchdog_auto_rearms times, then stays off until an
+ *     administrator re-arms it (VIGIL_IOC_REARM, or a write to
+ *     /sys/kernel/vigil/watchdog/rearm).
+ *
+ * The session stays open through either; re-arming attaches the hooks
+ * again, with the session's subscriptions, mutes and watches.  The broker
+ * learns of each change from a VIGIL_EVENT_WATCHDOG record; one is also
+ * the first record of a session that connects while the shim is tripped
+ * or degraded.  A broker that means to stop without counting a fault
+ * unsubscribes from AUTH events before it closes the device.
  *
  * Permission (AUTH) events
  * ------------------------
@@ -149,11 +157,12 @@
  *   EFAULT.
  *
  * VIGIL_IOC_REARM (struct vigil_rearm, write)
- *   Re-arm a tripped shim: the hooks are attached again for the connected
- *   broker, if any, and fault counting starts afresh.  On sessions and
+ *   Re-arm a tripped shim, or recover a degraded one at once: the hooks
+ *   are attached again for the connected broker, if any, and fault
+ *   counting starts afresh.  On sessions and
  *   control handles.  Errors: EPERM without CAP_SYS_ADMIN; EINVAL for
- *   flags != 0; EALREADY if the shim is armed; EAGAIN while the backoff
- *   after repeated trips lasts (vigil_watchdog_status.rearm_after_ns says
+ *   flags != 0; EALREADY if the shim is armed; EAGAIN while tripped and
+ *   the backoff after repeated trips lasts (vigil_watchdog_status.rearm_after_ns says
  *   until when); the error of a hook that could not be attached, after
  *   which the shim stays tripped.
  *
@@ -502,9 +511,11 @@ struct vigil_cache_flush {
  * @self: from a process holding the session's file: allowed at once
  * @latency: answered events by time from record to verdict: bucket i
  *	counts those under 10^(i+1) microseconds, the last one the rest
+ * @degraded: (1.4) the watchdog was degraded: the miss verdict at once,
+ *	without asking
  *
  * answered + missed + overflow + undelivered + released + killed +
- * cache_hits + muted + self == requests.
+ * cache_hits + muted + self + degraded == requests.
  */
 struct vigil_auth_stats {
 	__u32 type;
@@ -523,17 +534,22 @@ struct vigil_auth_stats {
 	__aligned_u64 muted;
 	__aligned_u64 self;
 	__aligned_u64 latency[VIGIL_LATENCY_BUCKETS];
+	__aligned_u64 degraded;
 };
+
+#define VIGIL_AUTH_STATS_SIZE_VER1	176
 
 #define VIGIL_IOC_AUTH_STATS	_IOWR(VIGIL_IOC_MAGIC, 0x06, struct vigil_auth_stats)
 
 /* Watchdog states, vigil_watchdog_status.state and vigil_watchdog_event.state. */
 #define VIGIL_WATCHDOG_ARMED	1	/* hooks attached while a broker is connected */
-#define VIGIL_WATCHDOG_TRIPPED	2	/* hooks detached until re-armed */
+#define VIGIL_WATCHDOG_TRIPPED	2	/* the shim's faults: hooks detached until re-armed */
+#define VIGIL_WATCHDOG_DEGRADED	3	/* the broker's faults: AUTH not asked (1.4) */
 
 /*
- * Fault classes: the reason of a trip, and indexes of
- * vigil_watchdog_status.faults (slot 0 is unused).
+ * Fault classes: the reason of a degrade or a trip, and indexes of
+ * vigil_watchdog_status.faults (slot 0 is unused).  The broker's (1 to 3)
+ * degrade the shim; the shim's own (5, 6) trip it.
  */
 #define VIGIL_FAULT_BROKER_GONE		1	/* closed while subscribed to AUTH */
 #define VIGIL_FAULT_BROKER_HUNG		2	/* work left waiting a heartbeat period */
@@ -546,20 +562,30 @@ struct vigil_auth_stats {
 /**
  * struct vigil_watchdog_status - the watchdog's state
  * @flags: in: must be 0
- * @state: VIGIL_WATCHDOG_ARMED or VIGIL_WATCHDOG_TRIPPED
- * @reason: VIGIL_FAULT_* of the fault that tripped it last; 0 if it never
- *	tripped since the module was loaded
+ * @state: VIGIL_WATCHDOG_ARMED, _DEGRADED or _TRIPPED
+ * @reason: VIGIL_FAULT_* of the fault that degraded or tripped it last; 0
+ *	if neither happened since the module was loaded
  * @trips: trips since the module was loaded
  * @trip_time_ns: CLOCK_MONOTONIC time of the last trip; 0 if none
  * @rearm_after_ns: while tripped, the CLOCK_MONOTONIC time from which it
  *	may be re-armed (the backoff after repeated trips); 0 if at once
- * @window_faults: faults counted within the current window
+ * @window_faults: faults within the current window, of the grade (the
+ *	broker's, the shim's) that has more and can still act
  * @max_faults: faults within a window that trip it (watchdog_faults)
  * @window_ms: the window (watchdog_window_ms)
  * @heartbeat_ms: the heartbeat period (watchdog_heartbeat_ms)
  * @hooks_attached: 1 while the hooks are attached, else 0
  * @broker_connected: 1 while a broker has a session past its handshake
  * @faults: faults of each VIGIL_FAULT_* class since the module was loaded
+ * @degrades: (1.4) degrades since the module was loaded
+ * @auto_rearms: (1.4) re-arms the shim made by itself since then
+ * @degrade_time_ns: (1.4) CLOCK_MONOTONIC time of the last degrade; 0 if none
+ * @recover_after_ns: (1.4) while degraded, the CLOCK_MONOTONIC time from
+ *	which a healthy broker brings it back; else 0
+ * @auto_rearm_ns: (1.4) while tripped, the CLOCK_MONOTONIC time at which it
+ *	re-arms by itself; 0 if it will not (the administrator must)
+ * @max_auto_rearms: (1.4) re-arms it may make by itself (watchdog_auto_rearms)
+ * @reserved: zero
  *
  * Every field but @flags is output.
  */
@@ -577,7 +603,16 @@ struct vigil_watchdog_status {
 	__u32 hooks_attached;
 	__u32 broker_connected;
 	__aligned_u64 faults[VIGIL_FAULT_SLOTS];
+	__u32 degrades;
+	__u32 auto_rearms;
+	__aligned_u64 degrade_time_ns;
+	__aligned_u64 recover_after_ns;
+	__aligned_u64 auto_rearm_ns;
+	__u32 max_auto_rearms;
+	__u32 reserved;
 };
+
+#define VIGIL_WATCHDOG_STATUS_SIZE_VER1	120
 
 #define VIGIL_IOC_WATCHDOG	_IOWR(VIGIL_IOC_MAGIC, 0x07, struct vigil_watchdog_status)
 
@@ -874,8 +909,11 @@ struct vigil_auth_open_event {
  * struct vigil_watchdog_event - VIGIL_EVENT_WATCHDOG
  * @hdr: common header; hdr.time_ns is when the change took effect
  * @state: VIGIL_WATCHDOG_TRIPPED (hooks detached, no events until
- *	re-armed) or VIGIL_WATCHDOG_ARMED (re-armed: events flow again)
- * @reason: VIGIL_FAULT_* of the fault that tripped it last; 0 if none
+ *	re-armed), VIGIL_WATCHDOG_DEGRADED (1.4: notifications flow, AUTH
+ *	events get their miss verdict without asking until the broker is
+ *	healthy) or VIGIL_WATCHDOG_ARMED (re-armed or recovered)
+ * @reason: VIGIL_FAULT_* of the fault that degraded or tripped it last;
+ *	0 if none
  * @trips: trips since the module was loaded
  * @reserved: zero
  * @trip_time_ns: CLOCK_MONOTONIC time of the last trip; 0 if none

@@ -486,6 +486,18 @@ int vt_wait_tripped(int timeout_ms, struct vigil_watchdog_status *st)
 	return vt_wait_status(tripped_and_detached, 0, 0, timeout_ms, st);
 }
 
+static int in_state(const struct vigil_watchdog_status *st, uint32_t state,
+		    uint64_t unused)
+{
+	(void)unused;
+	return st->state == state;
+}
+
+int vt_wait_state(uint32_t state, int timeout_ms, struct vigil_watchdog_status *st)
+{
+	return vt_wait_status(in_state, state, 0, timeout_ms, st);
+}
+
 void vt_klog_mark(const char *mark)
 {
 	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);

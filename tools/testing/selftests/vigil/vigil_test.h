@@ -164,6 +164,9 @@ int vt_wait_faults(uint32_t class, uint64_t count, int timeout_ms,
 /* The same, until the watchdog has tripped and its hooks are detached. */
 int vt_wait_tripped(int timeout_ms, struct vigil_watchdog_status *st);
 
+/* The same, until the watchdog is in @state (VIGIL_WATCHDOG_*). */
+int vt_wait_state(uint32_t state, int timeout_ms, struct vigil_watchdog_status *st);
+
 /* Write a line to the kernel log, to mark where a test begins. */
 void vt_klog_mark(const char *mark);
 

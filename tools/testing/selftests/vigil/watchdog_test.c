@@ -5,13 +5,16 @@
  * failing or running slow through the test build's fault injection), and
  * checking that
  *
- *   - the trip comes at exactly the configured number of faults;
- *   - after it, an exec-and-open loop costs what it costs with no shim
- *     (measured in the same boot, with the module unloaded);
- *   - the kernel log has the one trip line and no warning, oops, lockdep
- *     report or hung task (the VM's hung-task timeout is short);
- *   - re-arming works, and after a second trip soon after, the backoff
- *     refuses it until its time.
+ *   - the broker's faults degrade the shim, the shim's own trip it, at
+ *     exactly the configured number of faults;
+ *   - after either, an exec-and-open loop costs what it costs with no
+ *     shim (measured in the same boot, with the module unloaded);
+ *   - the kernel log has the one line per change and no warning, oops,
+ *     lockdep report or hung task (the VM's hung-task timeout is short);
+ *   - a degraded shim comes back by itself once the broker is healthy, a
+ *     tripped one re-arms by itself watchdog_auto_rearms times, and by
+ *     hand; after a second degrade or trip soon after, the backoff holds
+ *     it until its time.
  *
  * Each test loads the module afresh with its own watchdog parameters and
  * leaves it loaded with the suite's.
@@ -35,8 +38,14 @@
 
 #define N_FAULTS	3
 #define BACKOFF_MS	1500
+/*
+ * No automatic re-arm unless a test asks for one: a trip must last while
+ * its cost is measured.  The heartbeat is slow unless a test asks for a
+ * fast one (it is read when the hooks are attached).
+ */
 #define WD_PARAMS	"watchdog_faults=3 watchdog_window_ms=60000 " \
 			"watchdog_backoff_ms=1500 watchdog_heartbeat_ms=600000 " \
+			"watchdog_auto_rearms=0 " \
 			"auth_exec_deadline_ms=300 auth_open_deadline_ms=300"
 #define VIGILD_OUT	"/tmp/watchdog_test_vigild.out"
 #define VIGILD_ERR	"/tmp/watchdog_test_vigild.err"
@@ -216,6 +225,31 @@ static void expect_trip(struct __test_metadata *_metadata, uint32_t class,
 			EXPECT_EQ(0, st.faults[i]) TH_LOG("class %u counted", i);
 }
 
+/* The @degrades-th degrade, for @class, after exactly N faults of it each. */
+static void expect_degraded(struct __test_metadata *_metadata, uint32_t class,
+			    unsigned int degrades)
+{
+	struct vigil_watchdog_status st;
+
+	ASSERT_TRUE(vt_wait_state(VIGIL_WATCHDOG_DEGRADED, 10000, &st))
+		TH_LOG("not degraded");
+	EXPECT_EQ(class, st.reason);
+	EXPECT_EQ(degrades, st.degrades);
+	EXPECT_EQ(0, st.trips);
+	EXPECT_LE(N_FAULTS * degrades, st.faults[class]);
+}
+
+/* Armed again by itself, within @timeout_ms. */
+static void expect_recovered(struct __test_metadata *_metadata, int timeout_ms)
+{
+	struct vigil_watchdog_status st;
+
+	ASSERT_TRUE(vt_wait_state(VIGIL_WATCHDOG_ARMED, timeout_ms, &st))
+		TH_LOG("still degraded");
+	EXPECT_TRUE(st.hooks_attached);
+	EXPECT_EQ(0, st.window_faults);
+}
+
 /*
  * Tripped: users' exec and open cost what they cost with no shim.  Under
  * emulation the host's noise comes in bursts of seconds, 20-40% either way:
@@ -241,25 +275,36 @@ static void expect_no_cost(struct __test_metadata *_metadata,
 		ratio = t * 1000 / self->baseline_ns;
 	}
 
-	TH_LOG("tripped: %u execs + %u opens take %llu.%03llu times their no-shim time",
+	TH_LOG("degraded or tripped: %u execs + %u opens take %llu.%03llu times their no-shim time",
 	       LOOP_EXECS, LOOP_OPENS, (unsigned long long)ratio / 1000,
 	       (unsigned long long)ratio % 1000);
 	EXPECT_LT(ratio, MAX_RATIO_X1000);
 }
 
-/* The kernel log since the test began: @trips trip lines, nothing bad. */
+/*
+ * The kernel log since the test began: @n lines saying @what ("watchdog
+ * tripped", "watchdog degraded") for @class, nothing bad.  The line comes
+ * from a work item: give it a moment.
+ */
 static void expect_clean_log(struct __test_metadata *_metadata,
 			     FIXTURE_DATA(wd) *self, uint32_t class,
-			     int trips)
+			     const char *what, int n)
 {
-	char *log = vt_klog_since(self->mark);
+	char *log = NULL;
 	char reason[64];
 	unsigned int i;
 
+	for (i = 0; i < 100; i++) {
+		free(log);
+		log = vt_klog_since(self->mark);
+		if (!log || vt_count_lines(log, what) >= n)
+			break;
+		usleep(20 * 1000);
+	}
 	ASSERT_NE(NULL, log);
 	snprintf(reason, sizeof(reason), "the last %s;", vigil_fault_name(class));
-	EXPECT_EQ(trips, vt_count_lines(log, "watchdog tripped"));
-	EXPECT_EQ(trips, vt_count_lines(log, reason));
+	EXPECT_EQ(n, vt_count_lines(log, what));
+	EXPECT_EQ(n, vt_count_lines(log, reason));
 	for (i = 0; i < sizeof(bad_log) / sizeof(bad_log[0]); i++)
 		EXPECT_EQ(0, vt_count_lines(log, bad_log[i]))
 			TH_LOG("kernel log: %s", log);
@@ -310,9 +355,15 @@ static void kill_auth_broker(struct __test_metadata *_metadata)
 	vt_reap(pid);
 }
 
-/* The broker is gone: SIGKILL a broker with AUTH armed, N times. */
-TEST_F(wd, broker_killed_n_times)
+/*
+ * The broker is gone: SIGKILL a broker with AUTH armed, N times.  The
+ * shim degrades; the next broker is told so first thing, and once a
+ * heartbeat finds it healthy the shim is armed again by itself.  A second
+ * degrade soon after waits its backoff first.
+ */
+TEST_F(wd, a_broker_killed_n_times_degrades_until_the_next_is_healthy)
 {
+	struct vigil_watchdog_status st;
 	pid_t pid;
 	int i;
 
@@ -327,21 +378,43 @@ TEST_F(wd, broker_killed_n_times)
 		expect_armed(_metadata, VIGIL_FAULT_BROKER_GONE, i);
 	}
 	kill_auth_broker(_metadata);
-	expect_trip(_metadata, VIGIL_FAULT_BROKER_GONE, 1);
-	expect_no_cost(_metadata, self);
-	expect_clean_log(_metadata, self, VIGIL_FAULT_BROKER_GONE, 1);
-	expect_rearmed(_metadata, 0);
-	for (i = 0; i < N_FAULTS; i++)
+	expect_degraded(_metadata, VIGIL_FAULT_BROKER_GONE, 1);
+	expect_clean_log(_metadata, self, VIGIL_FAULT_BROKER_GONE,
+			 "watchdog degraded", 1);
+
+	/* A broker that comes, and is healthy: armed again by itself. */
+	ASSERT_EQ(0, vt_param_write("watchdog_heartbeat_ms", "300"));
+	self->broker = start_vigild("--auth", NULL);
+	ASSERT_LT(0, self->broker);
+	expect_recovered(_metadata, 5000);
+	EXPECT_TRUE(vt_file_contains(VIGILD_ERR, "watchdog degraded (broker_gone)"));
+	for (i = 0; i < 100 && !vt_file_contains(VIGILD_ERR, "armed again"); i++)
+		usleep(20 * 1000);
+	EXPECT_TRUE(vt_file_contains(VIGILD_ERR, "armed again"));
+	stop_process(&self->broker);
+
+	/*
+	 * Again, soon: the second degrade in a row waits BACKOFF_MS first.
+	 * The broker just killed was the first fault of the new count.
+	 */
+	for (i = 1; i < N_FAULTS; i++)
 		kill_auth_broker(_metadata);
-	expect_trip(_metadata, VIGIL_FAULT_BROKER_GONE, 2);
-	expect_backoff(_metadata);
+	expect_degraded(_metadata, VIGIL_FAULT_BROKER_GONE, 2);
+	ASSERT_EQ(0, vt_watchdog(&st));
+	EXPECT_EQ(BACKOFF_MS * 1000000ULL, st.recover_after_ns - st.degrade_time_ns);
+	self->broker = start_vigild("--auth", NULL);
+	ASSERT_LT(0, self->broker);
+	ASSERT_TRUE(vt_wait_state(VIGIL_WATCHDOG_ARMED, 10000, &st));
+	EXPECT_LE(st.degrade_time_ns + BACKOFF_MS * 1000000ULL, vt_now_ns());
 }
 
 /*
  * The broker is hung: SIGSTOP it with AUTH armed, and leave records
- * waiting for it.  Nothing execs meanwhile: no deadline is missed.
+ * waiting for it.  Nothing execs meanwhile: no deadline is missed.  The
+ * shim degrades, costs nothing, and after SIGCONT is armed again by
+ * itself.
  */
-TEST_F(wd, stopped_broker_is_hung)
+TEST_F(wd, a_stopped_broker_degrades_and_recovers_by_itself)
 {
 	ASSERT_EQ(0, vt_param_write("watchdog_heartbeat_ms", "300"));
 	self->broker = start_vigild("--auth", NULL);
@@ -352,17 +425,22 @@ TEST_F(wd, stopped_broker_is_hung)
 	kill(self->broker, SIGSTOP);
 	make_events();
 	expect_armed(_metadata, VIGIL_FAULT_BROKER_HUNG, N_FAULTS - 1);
-	expect_trip(_metadata, VIGIL_FAULT_BROKER_HUNG, 1);
+	expect_degraded(_metadata, VIGIL_FAULT_BROKER_HUNG, 1);
 	expect_no_cost(_metadata, self);
-	expect_clean_log(_metadata, self, VIGIL_FAULT_BROKER_HUNG, 1);
-	/* Re-armed, the broker is still stopped with its records waiting. */
-	expect_rearmed(_metadata, 1);
-	expect_trip(_metadata, VIGIL_FAULT_BROKER_HUNG, 2);
-	expect_backoff(_metadata);
+	expect_clean_log(_metadata, self, VIGIL_FAULT_BROKER_HUNG,
+			 "watchdog degraded", 1);
+	kill(self->broker, SIGCONT);
+	expect_recovered(_metadata, 5000);
+	expect_clean_log(_metadata, self, VIGIL_FAULT_BROKER_HUNG,
+			 "watchdog armed again", 1);
 }
 
-/* AUTH deadlines missed: execs while the broker is stopped. */
-TEST_F(wd, deadlines_missed)
+/*
+ * AUTH deadlines missed: execs while the broker is stopped.  Degraded,
+ * execs no longer wait: the miss verdict applies at once.  A person may
+ * re-arm a degraded shim at once.
+ */
+TEST_F(wd, missed_deadlines_degrade_and_execs_stop_waiting)
 {
 	int i;
 
@@ -375,14 +453,14 @@ TEST_F(wd, deadlines_missed)
 		expect_armed(_metadata, VIGIL_FAULT_DEADLINE_MISSED, i);
 	}
 	EXPECT_EQ(0, spawn_exec_and_reap());
-	expect_trip(_metadata, VIGIL_FAULT_DEADLINE_MISSED, 1);
+	expect_degraded(_metadata, VIGIL_FAULT_DEADLINE_MISSED, 1);
 	expect_no_cost(_metadata, self);
-	expect_clean_log(_metadata, self, VIGIL_FAULT_DEADLINE_MISSED, 1);
+	expect_clean_log(_metadata, self, VIGIL_FAULT_DEADLINE_MISSED,
+			 "watchdog degraded", 1);
 	expect_rearmed(_metadata, 1);
 	for (i = 0; i < N_FAULTS; i++)
 		EXPECT_EQ(0, spawn_exec_and_reap());
-	expect_trip(_metadata, VIGIL_FAULT_DEADLINE_MISSED, 2);
-	expect_backoff(_metadata);
+	expect_degraded(_metadata, VIGIL_FAULT_DEADLINE_MISSED, 2);
 }
 
 /* Forks, as fast as one process can, until killed. */
@@ -448,7 +526,7 @@ TEST_F(wd, internal_errors)
 	ASSERT_EQ(0, inject("inject_internal_errors", 1));
 	expect_trip(_metadata, VIGIL_FAULT_INTERNAL_ERROR, 1);
 	expect_no_cost(_metadata, self);
-	expect_clean_log(_metadata, self, VIGIL_FAULT_INTERNAL_ERROR, 1);
+	expect_clean_log(_metadata, self, VIGIL_FAULT_INTERNAL_ERROR, "watchdog tripped", 1);
 	/* Nothing is lost silently: the broker saw each one counted. */
 	EXPECT_TRUE(vt_file_contains(VIGILD_OUT, "\"internal\":3"));
 	expect_rearmed(_metadata, 1);
@@ -474,7 +552,7 @@ TEST_F(wd, slow_hooks)
 	ASSERT_EQ(0, inject("inject_slow_hooks", 1));
 	expect_trip(_metadata, VIGIL_FAULT_SLOW_HOOK, 1);
 	expect_no_cost(_metadata, self);
-	expect_clean_log(_metadata, self, VIGIL_FAULT_SLOW_HOOK, 1);
+	expect_clean_log(_metadata, self, VIGIL_FAULT_SLOW_HOOK, "watchdog tripped", 1);
 	log = vt_klog_since(self->mark);
 	EXPECT_LT(0, vt_count_lines(log, "past its budget of 250 ms"));
 	free(log);
@@ -484,15 +562,17 @@ TEST_F(wd, slow_hooks)
 	expect_backoff(_metadata);
 }
 
-/* Trip with no broker: the N-th SIGKILL of one. */
-static void trip_by_killing(struct __test_metadata *_metadata)
+/* Trip, then leave no broker: N internal errors under one that then stops. */
+static void trip_by_injection(struct __test_metadata *_metadata)
 {
 	struct vigil_watchdog_status st;
-	int i;
+	pid_t pid = start_vigild(NULL, NULL);
 
-	for (i = 0; i < N_FAULTS; i++)
-		kill_auth_broker(_metadata);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, inject("inject_internal_errors", N_FAULTS));
 	ASSERT_TRUE(vt_wait_tripped(10000, &st));
+	kill(pid, SIGTERM);
+	EXPECT_EQ(0, vt_reap(pid));
 }
 
 /* The record at @i of @log: of type VIGIL_EVENT_WATCHDOG, with @state. */
@@ -518,12 +598,12 @@ TEST_F(wd, a_late_broker_is_told_and_rearm_restores_its_watches)
 	pid_t pid, helper;
 	int status;
 
-	trip_by_killing(_metadata);
+	trip_by_injection(_metadata);
 	ASSERT_EQ(0, vt_connect(&shim));
 	vt_drain(&shim, &log);
 	ASSERT_LE(1, log.n);
 	EXPECT_TRUE(is_watchdog(&log, 0, VIGIL_WATCHDOG_TRIPPED));
-	EXPECT_EQ(VIGIL_FAULT_BROKER_GONE, log.ev[0].v.fixed.watchdog.reason);
+	EXPECT_EQ(VIGIL_FAULT_INTERNAL_ERROR, log.ev[0].v.fixed.watchdog.reason);
 	EXPECT_EQ(1, log.ev[0].v.fixed.watchdog.trips);
 	/* Subscribing and watching work while tripped, and wait. */
 	ASSERT_EQ(0, vigil_shim_subscribe(&shim, VIGIL_EVENT_BIT(VIGIL_EVENT_FORK) |
@@ -573,7 +653,7 @@ TEST_F(wd, a_filesystem_unmounted_while_tripped_stays_unwatched)
 
 	mkdir(WD_MNT, 0755);
 	ASSERT_EQ(0, mount("wd_old", WD_MNT, "tmpfs", 0, NULL));
-	trip_by_killing(_metadata);
+	trip_by_injection(_metadata);
 	ASSERT_EQ(0, vt_connect(&shim));
 	ASSERT_EQ(0, vigil_shim_subscribe(&shim,
 					  VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN)));
@@ -599,6 +679,48 @@ TEST_F(wd, a_filesystem_unmounted_while_tripped_stays_unwatched)
 	vt_log_free(&log);
 	vigil_shim_close(&shim);
 	EXPECT_EQ(0, umount(WD_MNT));
+}
+
+/*
+ * Tripped by the shim's own faults, it re-arms by itself after the
+ * backoff, then after twice it, watchdog_auto_rearms times; then it waits
+ * for a person.
+ */
+TEST_F(wd, a_trip_rearms_by_itself_then_waits_for_a_person)
+{
+	static const uint64_t waits_ms[] = { BACKOFF_MS, 2 * BACKOFF_MS };
+	struct vigil_watchdog_status st;
+	unsigned int i;
+	char *log;
+
+	ASSERT_EQ(0, vt_param_write("watchdog_auto_rearms", "2"));
+	self->broker = start_vigild(NULL, NULL);
+	ASSERT_LT(0, self->broker);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, inject("inject_internal_errors", N_FAULTS));
+		ASSERT_TRUE(vt_wait_tripped(10000, &st));
+		EXPECT_EQ(waits_ms[i] * 1000000ULL, st.auto_rearm_ns - st.trip_time_ns);
+		ASSERT_TRUE(vt_wait_state(VIGIL_WATCHDOG_ARMED, 10000, &st));
+		EXPECT_LE(st.trip_time_ns + waits_ms[i] * 1000000ULL, vt_now_ns());
+		EXPECT_TRUE(st.hooks_attached);
+		EXPECT_EQ(i + 1, st.auto_rearms);
+	}
+	ASSERT_EQ(0, inject("inject_internal_errors", N_FAULTS));
+	ASSERT_TRUE(vt_wait_tripped(10000, &st));
+	EXPECT_EQ(0, st.auto_rearm_ns);
+	sleep(4);
+	ASSERT_EQ(0, vt_watchdog(&st));
+	EXPECT_EQ(VIGIL_WATCHDOG_TRIPPED, st.state);
+	log = vt_klog_since(self->mark);
+	ASSERT_NE(NULL, log);
+	EXPECT_EQ(1, vt_count_lines(log, "re-armed by itself (1 of 2)"));
+	EXPECT_EQ(1, vt_count_lines(log, "re-armed by itself (2 of 2)"));
+	EXPECT_EQ(1, vt_count_lines(log, "events stop until re-armed"));
+	free(log);
+	for (i = 0; i < 100 && vt_rearm() == -EAGAIN; i++)
+		usleep(100 * 1000);
+	ASSERT_EQ(0, vt_watchdog(&st));
+	EXPECT_EQ(VIGIL_WATCHDOG_ARMED, st.state);
 }
 
 /* Unloading while tripped: refused while a broker holds it, then fine. */
@@ -722,7 +844,7 @@ TEST(bad_watchdog_commands_are_refused)
 {
 	struct vigil_watchdog_status st = { .flags = 1 };
 	struct vigil_rearm r = { .flags = 1 };
-	char big[128] = { 0 };
+	char big[168] __attribute__((aligned(8))) = { 0 };
 	int fd = vigil_control_open(VT_DEVICE);
 
 	ASSERT_LE(0, fd);
@@ -734,11 +856,15 @@ TEST(bad_watchdog_commands_are_refused)
 	EXPECT_EQ(-1, ioctl(fd, _IOWR(VIGIL_IOC_MAGIC, 0x07, __u64), big));
 	EXPECT_EQ(EINVAL, errno);
 	/* Larger, with unknown non-zero bytes. */
-	big[120] = 1;
-	EXPECT_EQ(-1, ioctl(fd, _IOWR(VIGIL_IOC_MAGIC, 0x07, char[128]), big));
+	big[160] = 1;
+	EXPECT_EQ(-1, ioctl(fd, _IOWR(VIGIL_IOC_MAGIC, 0x07, char[168]), big));
 	EXPECT_EQ(E2BIG, errno);
-	big[120] = 0;
-	EXPECT_EQ(0, ioctl(fd, _IOWR(VIGIL_IOC_MAGIC, 0x07, char[128]), big));
+	big[160] = 0;
+	EXPECT_EQ(0, ioctl(fd, _IOWR(VIGIL_IOC_MAGIC, 0x07, char[168]), big));
+	/* The struct of 1.2 is still answered, as far as it goes. */
+	EXPECT_EQ(0, ioctl(fd, _IOWR(VIGIL_IOC_MAGIC, 0x07, char[VIGIL_WATCHDOG_STATUS_SIZE_VER1]),
+			   big));
+	EXPECT_EQ(VIGIL_WATCHDOG_ARMED, ((struct vigil_watchdog_status *)big)->state);
 	EXPECT_EQ(-1, ioctl(fd, VIGIL_IOC_WATCHDOG, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	close(fd);
@@ -760,7 +886,8 @@ TEST(sysfs_shows_the_state)
 	close(fd);
 	ASSERT_LT(0, n);
 	buf[n] = '\0';
-	EXPECT_STREQ(st.state == VIGIL_WATCHDOG_ARMED ? "armed\n" : "tripped\n", buf);
+	EXPECT_STREQ(st.state == VIGIL_WATCHDOG_ARMED ? "armed\n" :
+		     st.state == VIGIL_WATCHDOG_DEGRADED ? "degraded\n" : "tripped\n", buf);
 	fd = open("/sys/kernel/vigil/watchdog/faults/broker_hung", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -781,6 +908,8 @@ TEST(bad_watchdog_parameters_are_refused)
 		{ "watchdog_heartbeat_ms", "often" },
 		{ "watchdog_hook_budget_ms", "10001" },
 		{ "watchdog_backoff_ms", "-1" },
+		{ "watchdog_auto_rearms", "101" },
+		{ "watchdog_auto_rearms", "-1" },
 	};
 	char before[32], after[32];
 	unsigned int i;
