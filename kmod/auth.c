@@ -304,6 +304,47 @@ static bool vigil_auth_quick(struct vigil_session *s,
 	return false;
 }
 
+/* Why the broker did not decide, as a fallback record says; 0: it did. */
+static const u32 vigil_fallback_causes[VIGIL_AUTH_OUTCOMES] = {
+	[VIGIL_AUTH_MISSED] = VIGIL_FALLBACK_MISSED,
+	[VIGIL_AUTH_OVERFLOW] = VIGIL_FALLBACK_OVERFLOW,
+	[VIGIL_AUTH_UNDELIVERED] = VIGIL_FALLBACK_UNDELIVERED,
+	[VIGIL_AUTH_RELEASED] = VIGIL_FALLBACK_RELEASED,
+	[VIGIL_AUTH_DEGRADED] = VIGIL_FALLBACK_DEGRADED,
+};
+
+/*
+ * Tell the broker of a verdict it did not make, in the AUTH lane: nothing
+ * is allowed unseen.  @id is the AUTH record's it was sent, or 0.  A full
+ * lane drops the report, counted there.
+ */
+static void vigil_auth_report_fallback(struct vigil_session *s,
+				       const struct vigil_auth_call *call,
+				       const struct vigil_auth_decision *d,
+				       u64 id)
+{
+	struct vigil_auth_fallback_event *ev;
+	u32 cause = vigil_fallback_causes[d->outcome];
+	struct vigil_emit em;
+
+	/* A broker of 1.3 has no lane, and no word for it. */
+	if (!cause || !s->auth_lane)
+		return;
+	ev = vigil_emit_begin(&em, VIGIL_EVENT_AUTH_FALLBACK, sizeof(*ev));
+	if (!ev)
+		return;
+	vigil_emit_put_actor(&em, &ev->actor);
+	ev->auth_type = call->type;
+	ev->verdict = d->verdict;
+	ev->cause = cause;
+	ev->id = id;
+	if (call->path)
+		vigil_emit_put_path(&em, VIGIL_FIELD_PATH, call->path);
+	/* Process context, no lock held: wake the broker without a detour. */
+	em.wake_now = true;
+	vigil_emit_end(&em);
+}
+
 /* The part that asks the broker and waits: it sleeps. */
 static void vigil_auth_slow(struct vigil_session *s,
 			    const struct vigil_auth_call *call,
@@ -322,6 +363,9 @@ static void vigil_auth_slow(struct vigil_session *s,
 	if (d->outcome == VIGIL_AUTH_MISSED)
 		vigil_fault(VIGIL_FAULT_DEADLINE_MISSED);
 	d->verdict = vigil_auth_verdict(call->type, d->outcome, &req);
+	/* An undelivered record's id was never seen by the broker. */
+	vigil_auth_report_fallback(s, call, d, d->outcome == VIGIL_AUTH_UNDELIVERED ?
+				   0 : req.id);
 	if (d->outcome == VIGIL_AUTH_ANSWERED && d->cacheable &&
 	    (req.flags & VIGIL_VERDICT_F_CACHE))
 		vigil_vcache_insert(&s->cache, &d->key, d->change, d->verdict,

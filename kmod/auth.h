@@ -46,6 +46,7 @@ struct vigil_auth_call {
 	u32 type;			/* VIGIL_EVENT_AUTH_* */
 	u32 fixed_len;			/* its struct vigil_auth_*_event */
 	struct inode *inode;		/* the file, for the verdict cache */
+	const struct path *path;	/* and for a fallback's record */
 	u32 access;			/* VIGIL_ACCESS_*, for the cache key */
 	/* Sleepable work before the record is built; 0 or -errno. */
 	int (*prepare)(void *arg);

@@ -126,6 +126,7 @@ int vigil_on_auth_exec(struct linux_binprm *bprm)
 		.type = VIGIL_EVENT_AUTH_EXEC,
 		.fixed_len = sizeof(struct vigil_auth_exec_event),
 		.inode = file_inode(bprm->file),
+		.path = &bprm->file->f_path,
 		.prepare = vigil_exec_auth_prepare,
 		.fill = vigil_exec_auth_fill,
 		.arg = &a,
@@ -169,6 +170,7 @@ int vigil_on_auth_open(struct file *file)
 		.type = VIGIL_EVENT_AUTH_OPEN,
 		.fixed_len = sizeof(struct vigil_auth_open_event),
 		.inode = file_inode(file),
+		.path = &file->f_path,
 		.fill = vigil_open_auth_fill,
 		.arg = &a,
 	};

@@ -189,6 +189,15 @@ static void vigil_emit_check_time(u32 type, u64 start_ns)
 		vigil_fault_slow_hook(type, ns);
 }
 
+/* Is a record of @type wanted by a broker subscribed to @events? */
+static bool vigil_emit_wanted(u64 events, u32 type)
+{
+	/* The shim's reports of AUTH decisions come with the AUTH events. */
+	if (type == VIGIL_EVENT_AUTH_FALLBACK)
+		return events & VIGIL_AUTH_EVENTS;
+	return events & VIGIL_EVENT_BIT(type);
+}
+
 /**
  * vigil_emit_begin() - start emitting an event
  * @em: the emit state, on the caller's stack
@@ -215,7 +224,7 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	em->status = VIGIL_EMIT_UNWANTED;
 	em->wake_now = false;
 	if (!em->session ||
-	    !(READ_ONCE(em->session->events) & VIGIL_EVENT_BIT(type)))
+	    !vigil_emit_wanted(READ_ONCE(em->session->events), type))
 		goto out_enable;
 	em->status = VIGIL_EMIT_DROPPED;
 	/*

@@ -60,6 +60,9 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct vigil_watchdog_event) != 56);
 	BUILD_BUG_ON(offsetof(struct vigil_watchdog_event, trip_time_ns) != 48);
 	BUILD_BUG_ON(sizeof(struct vigil_limit) != 24);
+	BUILD_BUG_ON(sizeof(struct vigil_auth_fallback_event) != 104);
+	BUILD_BUG_ON(offsetof(struct vigil_auth_fallback_event, actor) !=
+		     sizeof(struct vigil_event));
 	BUILD_BUG_ON(sizeof(struct vigil_actor) != 48);
 	BUILD_BUG_ON(sizeof(struct vigil_ids) != 32);
 	BUILD_BUG_ON(sizeof(struct vigil_caps) != 32);

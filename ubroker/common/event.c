@@ -53,6 +53,8 @@ const char *vigil_event_type_name(uint32_t type)
 		return "auth_open";
 	case VIGIL_EVENT_WATCHDOG:
 		return "watchdog";
+	case VIGIL_EVENT_AUTH_FALLBACK:
+		return "auth_fallback";
 	}
 	return vigil_catalogue_name(type);
 }
@@ -85,6 +87,19 @@ const char *vigil_watchdog_state_name(uint32_t state)
 	return NULL;
 }
 
+const char *vigil_fallback_cause_name(uint32_t cause)
+{
+	static const char *const names[] = {
+		[VIGIL_FALLBACK_MISSED] = "missed",
+		[VIGIL_FALLBACK_OVERFLOW] = "overflow",
+		[VIGIL_FALLBACK_UNDELIVERED] = "undelivered",
+		[VIGIL_FALLBACK_RELEASED] = "released",
+		[VIGIL_FALLBACK_DEGRADED] = "degraded",
+	};
+
+	return cause < sizeof(names) / sizeof(names[0]) ? names[cause] : NULL;
+}
+
 const struct vigil_auth *vigil_event_auth(const struct vigil_event_view *view)
 {
 	if (!view->known)
@@ -98,7 +113,11 @@ const struct vigil_auth *vigil_event_auth(const struct vigil_event_view *view)
 
 const struct vigil_actor *vigil_event_actor(const struct vigil_event_view *view)
 {
-	if (!view->known || !vigil_event_is_catalogue(view->type))
+	if (!view->known)
+		return NULL;
+	if (view->type == VIGIL_EVENT_AUTH_FALLBACK)
+		return &view->fixed.auth_fallback.actor;
+	if (!vigil_event_is_catalogue(view->type))
 		return NULL;
 	/* Every catalogue record starts with its header, then the actor. */
 	return &view->fixed.file.actor;
@@ -165,6 +184,8 @@ static size_t fixed_size(uint32_t type)
 		return sizeof(struct vigil_auth_open_event);
 	case VIGIL_EVENT_WATCHDOG:
 		return sizeof(struct vigil_watchdog_event);
+	case VIGIL_EVENT_AUTH_FALLBACK:
+		return sizeof(struct vigil_auth_fallback_event);
 	}
 	return catalogue_size(type);
 }
@@ -188,15 +209,16 @@ static int is_net(uint32_t t)
 static int field_allowed(uint32_t t, uint16_t field)
 {
 	int exec = t == VIGIL_EVENT_EXEC || t == VIGIL_EVENT_AUTH_EXEC;
+	int fallback = t == VIGIL_EVENT_AUTH_FALLBACK;
 
 	switch (field) {
 	case VIGIL_FIELD_EXE:
-		return exec || vigil_event_is_catalogue(t);
+		return exec || fallback || vigil_event_is_catalogue(t);
 	case VIGIL_FIELD_FILENAME:
 	case VIGIL_FIELD_ARGV:
 		return exec;
 	case VIGIL_FIELD_PATH:
-		return t == VIGIL_EVENT_AUTH_OPEN || is_file(t) || is_mount(t);
+		return t == VIGIL_EVENT_AUTH_OPEN || fallback || is_file(t) || is_mount(t);
 	case VIGIL_FIELD_NEW_PATH:
 		return t == VIGIL_EVENT_FILE_RENAME || t == VIGIL_EVENT_FILE_LINK;
 	case VIGIL_FIELD_TARGET:

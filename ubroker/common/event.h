@@ -38,6 +38,7 @@ struct vigil_event_view {
 		struct vigil_mount_event mount;
 		struct vigil_net_event net;
 		struct vigil_file_event file;
+		struct vigil_auth_fallback_event auth_fallback;
 	} fixed;
 	struct vigil_field_view exe;
 	struct vigil_field_view filename;
@@ -55,7 +56,10 @@ struct vigil_event_view {
 /* Whether @type is one of the catalogue's (ABI 1.3): it has an actor. */
 int vigil_event_is_catalogue(uint32_t type);
 
-/* The acting process of a catalogue record, or NULL for other records. */
+/*
+ * The acting process of a catalogue record or an AUTH fallback (1.4), or
+ * NULL for other records.
+ */
 const struct vigil_actor *vigil_event_actor(const struct vigil_event_view *view);
 
 /* The process block of any known record with one, or NULL (watchdog). */
@@ -80,7 +84,10 @@ const char *vigil_event_type_name(uint32_t type);
 /* Name of a fault class ("broker_hung"...), "none" for 0, or NULL. */
 const char *vigil_fault_name(uint32_t fault);
 
-/* Name of a watchdog state ("armed", "tripped"), or NULL. */
+/* Name of a watchdog state ("armed", "degraded", "tripped"), or NULL. */
 const char *vigil_watchdog_state_name(uint32_t state);
+
+/* Name of an AUTH fallback's cause ("missed", "degraded"...), or NULL. */
+const char *vigil_fallback_cause_name(uint32_t cause);
 
 #endif /* VIGIL_EVENT_H */

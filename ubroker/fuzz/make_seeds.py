@@ -71,6 +71,11 @@ RECORDS.update({
                                                            100, 2049, 0, 4242),
                           [MV, (PATH, 0, b"/etc/a\0"), (NEW_PATH, 0, b"/etc/b\0")]),
 })
+# The shim's report of an AUTH decision not the broker's (ABI 1.4).
+AUTH_FALLBACK = 26
+RECORDS["auth_fallback"] = record(AUTH_FALLBACK, ACTOR + struct.pack("<IIIIQ", AUTH_EXEC, 1,
+                                                                  1, 0, 12),
+                                  [(EXE, 0, b"/bin/sh\0"), (PATH, 0, b"/tmp/x\0")])
 
 
 def write(corpus, name, data):

@@ -53,6 +53,23 @@ static inline void rb_str(struct rb *rb, uint16_t type, const char *s)
 	rb_field(rb, type, 0, s, strlen(s) + 1);
 }
 
+/* The shim's report of an exec of /tmp/x by pid 77, uid 1000, that missed its deadline (1.4). */
+static inline void rb_auth_fallback(struct rb *rb)
+{
+	struct vigil_auth_fallback_event *ev;
+
+	ev = rb_init(rb, VIGIL_EVENT_AUTH_FALLBACK, sizeof(*ev), 9);
+	ev->actor.proc.pid = 77;
+	ev->actor.proc.tgid = 77;
+	ev->actor.proc.uid = 1000;
+	ev->auth_type = VIGIL_EVENT_AUTH_EXEC;
+	ev->verdict = VIGIL_VERDICT_ALLOW;
+	ev->cause = VIGIL_FALLBACK_MISSED;
+	ev->id = 12;
+	rb_str(rb, VIGIL_FIELD_EXE, "/bin/sh");
+	rb_str(rb, VIGIL_FIELD_PATH, "/tmp/x");
+}
+
 /* An exec record of /bin/ls -l by pid 42, uid 1000. */
 static inline void rb_exec_ls(struct rb *rb)
 {

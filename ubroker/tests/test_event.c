@@ -168,6 +168,30 @@ static void larger_fixed_part_is_accepted(void **state)
 	assert_string_equal("/bin/y", v.filename.data);
 }
 
+/* The shim's report of a decision not the broker's: actor, cause, path. */
+static void auth_fallback_records_decode(void **state)
+{
+	struct vigil_event_view v;
+	struct rb rb;
+
+	(void)state;
+	rb_auth_fallback(&rb);
+	assert_int_equal(0, vigil_event_decode(rb.buf, rb.len, &v));
+	assert_true(v.known);
+	assert_string_equal("auth_fallback", vigil_event_type_name(v.type));
+	assert_int_equal(77, vigil_event_actor(&v)->proc.tgid);
+	assert_int_equal(77, vigil_event_proc(&v)->tgid);
+	assert_null(vigil_event_auth(&v));
+	assert_int_equal(VIGIL_FALLBACK_MISSED, v.fixed.auth_fallback.cause);
+	assert_string_equal("missed", vigil_fallback_cause_name(v.fixed.auth_fallback.cause));
+	assert_null(vigil_fallback_cause_name(99));
+	assert_string_equal("/bin/sh", v.exe.data);
+	assert_string_equal("/tmp/x", v.path.data);
+	/* A fixed part shorter than 1.4's is malformed. */
+	rb_event(&rb)->hdr_len = sizeof(struct vigil_auth_fallback_event) - 8;
+	assert_int_equal(-EBADMSG, vigil_event_decode(rb.buf, rb.len, &v));
+}
+
 static void auth_records_decode(void **state)
 {
 	struct vigil_event_view v;
@@ -234,8 +258,9 @@ static void catalogue_records_decode(void **state)
 		assert_int_equal(-EBADMSG, decode(&v));
 	}
 	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_EXEC));
-	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_FILE_TRUNCATE + 1));
-	assert_null(vigil_event_type_name(VIGIL_EVENT_FILE_TRUNCATE + 1));
+	/* The type after the catalogue's is the shim's fallback report (1.4). */
+	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_AUTH_FALLBACK));
+	assert_null(vigil_event_type_name(VIGIL_EVENT_AUTH_FALLBACK + 1));
 	assert_string_equal("cred", vigil_event_type_name(VIGIL_EVENT_CRED));
 	assert_string_equal("file_truncate", vigil_event_type_name(VIGIL_EVENT_FILE_TRUNCATE));
 }
@@ -322,6 +347,7 @@ int main(void)
 		cmocka_unit_test(larger_fixed_part_is_accepted),
 		cmocka_unit_test(empty_argv_is_accepted),
 		cmocka_unit_test(auth_records_decode),
+		cmocka_unit_test(auth_fallback_records_decode),
 		cmocka_unit_test(fields_of_other_types_are_skipped),
 		cmocka_unit_test(catalogue_records_decode),
 		cmocka_unit_test(file_rename_decodes_both_paths),

@@ -222,7 +222,7 @@ static void auth_stats_line(void **state)
 			    "\"allowed\":4,\"denied\":1,\"answered\":3,\"missed\":0,"
 			    "\"overflow\":0,\"undelivered\":0,\"released\":0,\"killed\":0,"
 			    "\"cache_hits\":2,\"cache_misses\":0,\"muted\":0,\"self\":0,"
-			    "\"latency\":[0,0,3,0,0,0,0,0]}\n", out);
+			    "\"degraded\":0,\"latency\":[0,0,3,0,0,0,0,0]}\n", out);
 	free(out);
 }
 
@@ -347,6 +347,25 @@ static void net_unix_abstract_json(void **state)
 	free(line);
 }
 
+/* The shim's report of a decision not the broker's (1.4). */
+static void auth_fallback_json_and_text(void **state)
+{
+	char *line;
+
+	(void)state;
+	rb_auth_fallback(&rb);
+	line = format(VIGILD_FORMAT_JSON);
+	assert_non_null(strstr(line, "\"event\":\"auth_fallback\","));
+	assert_non_null(strstr(line, "\"exe\":\"/bin/sh\",\"auth_event\":\"auth_exec\","
+				     "\"cause\":\"missed\",\"id\":12,\"applied\":\"allow\","
+				     "\"path\":\"/tmp/x\"}\n"));
+	free(line);
+	line = format(VIGILD_FORMAT_TEXT);
+	assert_string_equal("FALLBACK auth_exec pid=77     uid=1000  /tmp/x -> allow "
+			    "(missed, not the broker's)\n", line);
+	free(line);
+}
+
 static void module_load_json_and_text(void **state)
 {
 	char *line;
@@ -406,6 +425,7 @@ int main(void)
 		cmocka_unit_test(net_connect_json),
 		cmocka_unit_test(net_unix_abstract_json),
 		cmocka_unit_test(module_load_json_and_text),
+		cmocka_unit_test(auth_fallback_json_and_text),
 		cmocka_unit_test(cred_json),
 		cmocka_unit_test(watchdog_json_and_text),
 		cmocka_unit_test(watchdog_unknown_values),

@@ -189,6 +189,9 @@ static void print_json(FILE *out, const struct vigil_event_view *v,
 	case VIGIL_EVENT_WATCHDOG:
 		json_watchdog(out, &v->fixed.watchdog);
 		break;
+	case VIGIL_EVENT_AUTH_FALLBACK:
+		vigild_json_auth_fallback(out, v);
+		break;
 	default:
 		if (v->known && vigil_event_is_catalogue(v->type))
 			vigild_json_catalogue(out, v);
@@ -299,6 +302,9 @@ static void print_text(FILE *out, const struct vigil_event_view *v,
 	case VIGIL_EVENT_WATCHDOG:
 		text_watchdog(out, &v->fixed.watchdog);
 		return;
+	case VIGIL_EVENT_AUTH_FALLBACK:
+		vigild_text_auth_fallback(out, v);
+		return;
 	}
 	if (v->known && vigil_event_is_catalogue(v->type)) {
 		vigild_text_catalogue(out, v);
@@ -327,7 +333,7 @@ static const struct {
 	AUTH_COUNTER(answered), AUTH_COUNTER(missed), AUTH_COUNTER(overflow),
 	AUTH_COUNTER(undelivered), AUTH_COUNTER(released), AUTH_COUNTER(killed),
 	AUTH_COUNTER(cache_hits), AUTH_COUNTER(cache_misses), AUTH_COUNTER(muted),
-	AUTH_COUNTER(self),
+	AUTH_COUNTER(self), AUTH_COUNTER(degraded),
 };
 #define NR_AUTH_COUNTERS (sizeof(auth_counters) / sizeof(auth_counters[0]))
 

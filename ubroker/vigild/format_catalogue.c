@@ -261,3 +261,38 @@ void vigild_text_catalogue(FILE *out, const struct vigil_event_view *v)
 	}
 	fputc('\n', out);
 }
+
+/* An AUTH decision the broker did not make (1.4): whose, what, and why. */
+void vigild_json_auth_fallback(FILE *out, const struct vigil_event_view *v)
+{
+	const struct vigil_auth_fallback_event *ev = &v->fixed.auth_fallback;
+	const char *cause = vigil_fallback_cause_name(ev->cause);
+	const char *type = vigil_event_type_name(ev->auth_type);
+
+	json_actor(out, v);
+	if (type)
+		fprintf(out, ",\"auth_event\":\"%s\"", type);
+	else
+		fprintf(out, ",\"auth_event\":%u", ev->auth_type);
+	if (cause)
+		fprintf(out, ",\"cause\":\"%s\"", cause);
+	else
+		fprintf(out, ",\"cause\":%u", ev->cause);
+	fprintf(out, ",\"id\":%" PRIu64 ",\"applied\":\"%s\"", (uint64_t)ev->id,
+		ev->verdict == VIGIL_VERDICT_DENY ? "deny" : "allow");
+	json_opt_field(out, "path", &v->path);
+}
+
+void vigild_text_auth_fallback(FILE *out, const struct vigil_event_view *v)
+{
+	const struct vigil_auth_fallback_event *ev = &v->fixed.auth_fallback;
+	const char *cause = vigil_fallback_cause_name(ev->cause);
+	const char *type = vigil_event_type_name(ev->auth_type);
+
+	fprintf(out, "FALLBACK %s pid=%-6u uid=%-5u ", type ? type : "?",
+		ev->actor.proc.tgid, ev->actor.proc.uid);
+	text_field(out, &v->path);
+	fprintf(out, " -> %s (%s, not the broker's)\n",
+		ev->verdict == VIGIL_VERDICT_DENY ? "deny" : "allow",
+		cause ? cause : "?");
+}

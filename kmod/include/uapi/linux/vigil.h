@@ -249,6 +249,8 @@
  *                    on?  Fields: VIGIL_FIELD_EXE, _FILENAME, _ARGV.
  * VIGIL_EVENT_AUTH_OPEN  struct vigil_auth_open_event: may this open go
  *                    on?  Field: VIGIL_FIELD_PATH.
+ * VIGIL_EVENT_AUTH_FALLBACK  struct vigil_auth_fallback_event (1.4): an
+ *   AUTH event the broker did not decide, and the verdict applied.
  * VIGIL_EVENT_WATCHDOG  struct vigil_watchdog_event: the watchdog tripped
  *                    or was re-armed.  Always delivered: it cannot be
  *                    unsubscribed or muted.
@@ -720,11 +722,13 @@ struct vigil_ring_hdr {
 #define VIGIL_EVENT_FILE_ATTR	23
 #define VIGIL_EVENT_FILE_LINK	24
 #define VIGIL_EVENT_FILE_TRUNCATE 25
+#define VIGIL_EVENT_AUTH_FALLBACK 26	/* 1.4: an AUTH decision not the broker's */
 
 /* The records that travel in the AUTH lane (1.4), for clients that have it. */
 #define VIGIL_LANE_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN) |	\
-				 VIGIL_EVENT_BIT(VIGIL_EVENT_WATCHDOG))
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_WATCHDOG) |	\
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_FALLBACK))
 
 #define VIGIL_EVENT_VERSION	1
 
@@ -939,6 +943,40 @@ struct vigil_watchdog_event {
 struct vigil_actor {
 	struct vigil_proc proc;
 	__aligned_u64 cgroup_id;
+};
+
+/* vigil_auth_fallback_event.cause: why the broker did not decide. */
+#define VIGIL_FALLBACK_MISSED		1	/* asked; the deadline passed */
+#define VIGIL_FALLBACK_OVERFLOW		2	/* not asked: auth_max_waiters wait */
+#define VIGIL_FALLBACK_UNDELIVERED	3	/* not asked: no room in the lane */
+#define VIGIL_FALLBACK_RELEASED		4	/* asked; released: degrade, trip, close */
+#define VIGIL_FALLBACK_DEGRADED		5	/* not asked: the watchdog is degraded */
+
+/**
+ * struct vigil_auth_fallback_event - VIGIL_EVENT_AUTH_FALLBACK (1.4)
+ * @hdr: common header; hdr.time_ns is when the verdict applied
+ * @actor: the process whose exec or open it was
+ * @auth_type: VIGIL_EVENT_AUTH_EXEC or VIGIL_EVENT_AUTH_OPEN
+ * @verdict: VIGIL_VERDICT_* the shim applied: the type's miss verdict
+ * @cause: VIGIL_FALLBACK_*
+ * @reserved: zero
+ * @id: the id of the AUTH record the broker was sent; 0 if none was
+ *
+ * Every AUTH event decided neither by the broker nor by its own policy
+ * (a cached verdict, a mute, a holder of the session) has one, in the AUTH
+ * lane, so that nothing is allowed unseen.  It comes with a subscription
+ * to AUTH events (it cannot be subscribed to alone), to brokers of 1.4 and
+ * later.  Fields: VIGIL_FIELD_EXE (the actor's executable) and
+ * VIGIL_FIELD_PATH (the file executed or opened).
+ */
+struct vigil_auth_fallback_event {
+	struct vigil_event hdr;
+	struct vigil_actor actor;
+	__u32 auth_type;
+	__u32 verdict;
+	__u32 cause;
+	__u32 reserved;
+	__aligned_u64 id;
 };
 
 /* vigil_cred_event.changed */

@@ -191,20 +191,34 @@ TEST_F(auth, allowed_open_works)
 	EXPECT_EQ(st.st_dev, ev->fixed.auth_open.dev);
 }
 
-/* Nobody answers: the caller goes on at the deadline, with the miss verdict. */
+/*
+ * Nobody answers: the caller goes on at the deadline, with the miss
+ * verdict, and the broker is told so, of that very record.
+ */
 static void expect_released_at_deadline(struct __test_metadata *_metadata,
 					FIXTURE_DATA(auth) *self,
 					const char *miss, int status)
 {
-	uint64_t t0, ms;
+	const struct vigil_event_view *ev, *fb;
+	uint64_t t0, ms, id;
 	pid_t child;
 
 	ASSERT_EQ(0, vt_param_write("auth_exec_deadline_ms", "400"));
 	ASSERT_EQ(0, vt_param_write("auth_exec_miss", miss));
 	t0 = vt_now_ns();
 	child = run_child("mark", "/tmp/vt/ran", NULL);
-	ASSERT_NE(NULL, next_auth(self, VIGIL_EVENT_AUTH_EXEC, child));
+	ev = next_auth(self, VIGIL_EVENT_AUTH_EXEC, child);
+	ASSERT_NE(NULL, ev);
+	id = ev->fixed.auth_exec.auth.id;
 	EXPECT_EQ(status, vt_reap(child));
+	fb = next_auth(self, VIGIL_EVENT_AUTH_FALLBACK, child);
+	ASSERT_NE(NULL, fb);
+	EXPECT_EQ(VIGIL_FALLBACK_MISSED, fb->fixed.auth_fallback.cause);
+	EXPECT_EQ(VIGIL_EVENT_AUTH_EXEC, fb->fixed.auth_fallback.auth_type);
+	EXPECT_EQ(id, fb->fixed.auth_fallback.id);
+	EXPECT_EQ(strcmp(miss, "deny") ? VIGIL_VERDICT_ALLOW : VIGIL_VERDICT_DENY,
+		  fb->fixed.auth_fallback.verdict);
+	EXPECT_STREQ(VT_CHILD, fb->path.data);
 	ms = ms_since(t0);
 	TH_LOG("miss verdict %s after %llu ms (deadline 400 ms)", miss,
 	       (unsigned long long)ms);
@@ -560,7 +574,8 @@ TEST_F(auth, stats_add_up)
 	EXPECT_EQ(2, st.requests);
 	EXPECT_EQ(st.allowed + st.denied, st.requests);
 	EXPECT_EQ(st.answered + st.missed + st.overflow + st.undelivered +
-		  st.released + st.killed + st.cache_hits + st.muted + st.self,
+		  st.released + st.killed + st.cache_hits + st.muted + st.self +
+		  st.degraded,
 		  st.requests);
 	EXPECT_EQ(1, st.latency[0] + st.latency[1] + st.latency[2] +
 		  st.latency[3] + st.latency[4] + st.latency[5]);
@@ -868,11 +883,12 @@ TEST(a_broker_of_1_3_is_asked_in_the_ring)
 TEST(waiters_are_bounded)
 {
 	struct vigil_auth_stats st;
+	struct vt_log log = { 0 };
 	struct params saved;
 	struct vigil_shim shim;
 	pid_t child[4];
 	uint64_t t0;
-	int i, fast = 0;
+	int i, fast = 0, overflowed = 0;
 
 	params_save(&saved);
 	ASSERT_EQ(0, vt_param_write("auth_max_waiters", "2"));
@@ -899,9 +915,22 @@ TEST(waiters_are_bounded)
 	EXPECT_EQ(2, st.overflow);
 	EXPECT_EQ(2, st.missed);
 	EXPECT_EQ(2, fast);
+	/* Each of the four has its report: two never asked, two asked. */
+	vt_drain(&shim, &log);
+	for (i = 0; i < 4; i++) {
+		const struct vt_event *e = vt_find(&log, VIGIL_EVENT_AUTH_FALLBACK, child[i]);
+		const struct vigil_event_view *fb = e ? &e->v : NULL;
+
+		ASSERT_NE(NULL, fb) TH_LOG("no fallback record for exec %d", i);
+		if (fb->fixed.auth_fallback.cause == VIGIL_FALLBACK_OVERFLOW)
+			overflowed++;
+		EXPECT_EQ(fb->fixed.auth_fallback.cause == VIGIL_FALLBACK_OVERFLOW,
+			  !fb->fixed.auth_fallback.id);
+	}
+	EXPECT_EQ(2, overflowed);
+	vt_log_free(&log);
 	vigil_shim_close(&shim);
 	params_restore(&saved);
-	(void)child;
 }
 
 /* The broker process, for the next test: answers allow, until stopped. */

@@ -457,6 +457,18 @@ TEST_F(wd, missed_deadlines_degrade_and_execs_stop_waiting)
 	expect_no_cost(_metadata, self);
 	expect_clean_log(_metadata, self, VIGIL_FAULT_DEADLINE_MISSED,
 			 "watchdog degraded", 1);
+	/*
+	 * Nothing was allowed unseen: once it runs, the broker reads a
+	 * report of each decision it did not make, the missed ones and those
+	 * never asked.
+	 */
+	kill(self->broker, SIGCONT);
+	for (i = 0; i < 300 && !vt_file_contains(VIGILD_OUT, "\"cause\":\"degraded\""); i++)
+		usleep(20 * 1000);
+	EXPECT_TRUE(vt_file_contains(VIGILD_OUT, "\"event\":\"auth_fallback\""));
+	EXPECT_TRUE(vt_file_contains(VIGILD_OUT, "\"cause\":\"missed\""));
+	EXPECT_TRUE(vt_file_contains(VIGILD_OUT, "\"cause\":\"degraded\""));
+	kill(self->broker, SIGSTOP);
 	expect_rearmed(_metadata, 1);
 	for (i = 0; i < N_FAULTS; i++)
 		EXPECT_EQ(0, spawn_exec_and_reap());
