@@ -21,7 +21,11 @@
  *
  * Every wait is bounded: by the deadline, by the number of waiters (past
  * which the miss verdict applies at once), and by the session (closing it
- * releases every waiter with the miss verdict).
+ * releases every waiter with the miss verdict).  Each source (a uid) may
+ * have source_max_waiters waiting: more wait for a place, and one that
+ * finds none by its deadline is denied (over budget), so that one user's
+ * flood of execs neither fills the bound for everyone nor gets through
+ * unasked.
  *
  * The session is published for these hooks under RCU for the quick part
  * (everything up to the cache) and SRCU for the part that sleeps; closing
@@ -47,9 +51,13 @@
 #include "params.h"
 #include "pending.h"
 #include "session.h"
+#include "source.h"
 #include "vcache.h"
 
 DEFINE_STATIC_SRCU(vigil_auth_srcu);
+
+/* How often an event waiting for its source's place looks at the session. */
+#define VIGIL_AUTH_SLOT_LOOK_MS	10
 
 /* The connected broker's session, for AUTH hooks; NULL without one. */
 static struct vigil_session __rcu *vigil_auth_session;
@@ -175,17 +183,51 @@ static int vigil_auth_wait(struct vigil_request *req)
 }
 
 /*
- * Send the record and wait.  Return: the outcome; VIGIL_AUTH_ANSWERED
- * with @req holding the verdict if one came.
+ * Wait, killable, until current's source has a waiter place free, or
+ * @deadline_ns, or the session stops taking requests.  It looks again at
+ * least every VIGIL_AUTH_SLOT_LOOK_MS, so that a closing session never
+ * waits for a sleeper here.  Return: 0 with a place taken; -ETIMEDOUT;
+ * -ESHUTDOWN; -EINTR.
  */
-static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
-					      const struct vigil_auth_call *call,
-					      struct vigil_request *req)
+static int vigil_auth_take_place(struct vigil_session *s, u32 source,
+				 u64 deadline_ns)
+{
+	u32 max = vigil_param_source_max_waiters();
+
+	for (;;) {
+		unsigned long left;
+		long ret;
+
+		if (vigil_source_waiter_get(&s->sources, source, max))
+			return 0;
+		if (vigil_pending_closed(&s->pending))
+			return -ESHUTDOWN;
+		left = vigil_deadline_jiffies(deadline_ns, ktime_get_ns());
+		if (!left)
+			return -ETIMEDOUT;
+		left = min(left, msecs_to_jiffies(VIGIL_AUTH_SLOT_LOOK_MS));
+		ret = wait_event_killable_timeout(s->sources.slot_freed,
+			vigil_source_waiter_get(&s->sources, source, max), left);
+		if (ret < 0)
+			return -EINTR;
+		if (ret > 0)
+			return 0;
+	}
+}
+
+/*
+ * Send the record and wait, with a waiter place of the source taken.
+ * Return: as vigil_auth_ask().
+ */
+static enum vigil_auth_outcome vigil_auth_ask_placed(struct vigil_session *s,
+						     const struct vigil_auth_call *call,
+						     struct vigil_request *req,
+						     u64 deadline)
 {
 	struct vigil_event *hdr;
 	struct vigil_auth *auth;
 	struct vigil_emit em;
-	u64 sent, deadline;
+	u64 sent;
 	int err;
 
 	if (call->prepare && call->prepare(call->arg))
@@ -200,7 +242,6 @@ static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
 		return VIGIL_AUTH_MUTED;
 	}
 	sent = hdr->time_ns;
-	deadline = vigil_deadline_after(sent, vigil_param_deadline_ms(call->type));
 	err = vigil_pending_insert(&s->pending, req, deadline);
 	if (err) {
 		vigil_emit_cancel(&em);
@@ -228,6 +269,32 @@ static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
 	return err ? VIGIL_AUTH_KILLED : VIGIL_AUTH_MISSED;
 }
 
+/*
+ * Send the record and wait.  Return: the outcome; VIGIL_AUTH_ANSWERED
+ * with @req holding the verdict if one came.
+ */
+static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
+					      const struct vigil_auth_call *call,
+					      struct vigil_request *req)
+{
+	u32 source = vigil_source_current(&s->sources);
+	enum vigil_auth_outcome outcome;
+	u64 deadline;
+	int err;
+
+	/* The deadline runs from the event, waiting for a place included. */
+	deadline = vigil_deadline_after(ktime_get_ns(),
+					vigil_param_deadline_ms(call->type));
+	err = vigil_auth_take_place(s, source, deadline);
+	if (err == -ETIMEDOUT)
+		return VIGIL_AUTH_OVER_BUDGET;
+	if (err)
+		return err == -EINTR ? VIGIL_AUTH_KILLED : VIGIL_AUTH_RELEASED;
+	outcome = vigil_auth_ask_placed(s, call, req, deadline);
+	vigil_source_waiter_put(&s->sources, source);
+	return outcome;
+}
+
 static u32 vigil_auth_verdict(u32 type, enum vigil_auth_outcome outcome,
 			      const struct vigil_request *req)
 {
@@ -235,6 +302,8 @@ static u32 vigil_auth_verdict(u32 type, enum vigil_auth_outcome outcome,
 	case VIGIL_AUTH_ANSWERED:
 		return req->verdict;
 	case VIGIL_AUTH_KILLED:
+	/* Past its source's share: allowing it unseen would be an off switch. */
+	case VIGIL_AUTH_OVER_BUDGET:
 		return VIGIL_VERDICT_DENY;
 	case VIGIL_AUTH_MUTED:
 	case VIGIL_AUTH_SELF:
@@ -311,6 +380,7 @@ static const u32 vigil_fallback_causes[VIGIL_AUTH_OUTCOMES] = {
 	[VIGIL_AUTH_UNDELIVERED] = VIGIL_FALLBACK_UNDELIVERED,
 	[VIGIL_AUTH_RELEASED] = VIGIL_FALLBACK_RELEASED,
 	[VIGIL_AUTH_DEGRADED] = VIGIL_FALLBACK_DEGRADED,
+	[VIGIL_AUTH_OVER_BUDGET] = VIGIL_FALLBACK_OVER_BUDGET,
 };
 
 /*
@@ -333,6 +403,8 @@ static void vigil_auth_report_fallback(struct vigil_session *s,
 	ev = vigil_emit_begin(&em, VIGIL_EVENT_AUTH_FALLBACK, sizeof(*ev));
 	if (!ev)
 		return;
+	/* The shim's own report: no source's share may shed it. */
+	em.source = VIGIL_SOURCE_SHIM;
 	vigil_emit_put_actor(&em, &ev->actor);
 	ev->auth_type = call->type;
 	ev->verdict = d->verdict;
@@ -466,6 +538,7 @@ void vigil_auth_stats_read(struct vigil_session *s, u32 type,
 	out->muted = sum.outcome[VIGIL_AUTH_MUTED];
 	out->self = sum.outcome[VIGIL_AUTH_SELF];
 	out->degraded = sum.outcome[VIGIL_AUTH_DEGRADED];
+	out->over_budget = sum.outcome[VIGIL_AUTH_OVER_BUDGET];
 	memcpy(out->latency, sum.latency, sizeof(out->latency));
 }
 

@@ -34,6 +34,7 @@
 #include "params.h"
 #include "ring.h"
 #include "session.h"
+#include "source.h"
 
 /* Task, soft interrupt, hard interrupt: one level each. */
 #define VIGIL_SCRATCH_LEVELS	3
@@ -168,16 +169,18 @@ bool vigil_emit_process_muted(struct vigil_session *s, u32 type)
 }
 
 /*
- * An event of @type that will not reach its ring: it takes a number there,
- * and counts.
+ * An event of @type, of source @source, that will not reach its ring: it
+ * takes a number there, and counts, for the ring and for its source.
  */
-static void vigil_emit_drop(struct vigil_session *s, u32 type,
+static void vigil_emit_drop(struct vigil_session *s, u32 type, u32 source,
 			    unsigned int cause)
 {
 	struct vigil_ring *ring = vigil_session_ring(s, type);
 
 	vigil_ring_next_seq(ring);
 	vigil_ring_count_drop(ring, cause);
+	vigil_source_produced(&s->sources, source);
+	vigil_source_dropped(&s->sources, source, cause);
 }
 
 /* A hook that ran past its budget is a fault: hooks must stay short. */
@@ -227,13 +230,14 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 	    !vigil_emit_wanted(READ_ONCE(em->session->events), type))
 		goto out_enable;
 	em->status = VIGIL_EMIT_DROPPED;
+	em->source = VIGIL_SOURCE_SHIM;
 	/*
 	 * A record is about current, built in its context: in an interrupt,
 	 * current is a bystander, and fs->lock or d_path()'s locks may be
 	 * held by the very task interrupted.  A hook that gets here is a bug.
 	 */
 	if (VIGIL_BUG_ON(!in_task())) {
-		vigil_emit_drop(em->session, type, VIGIL_DROP_INTERNAL);
+		vigil_emit_drop(em->session, type, em->source, VIGIL_DROP_INTERNAL);
 		goto out_enable;
 	}
 	em->status = VIGIL_EMIT_MUTED;
@@ -241,26 +245,27 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 		goto out_enable;
 
 	em->status = VIGIL_EMIT_DROPPED;
+	em->source = vigil_source_current(&em->session->sources);
 	now = ktime_get_ns();
 	if (!vigil_limit_allow(&em->session->limits, type, now)) {
-		vigil_emit_drop(em->session, type, VIGIL_DROP_RATE_LIMIT);
+		vigil_emit_drop(em->session, type, em->source, VIGIL_DROP_RATE_LIMIT);
 		goto out_enable;
 	}
 	if (vigil_inject_internal_error()) {
-		vigil_emit_drop(em->session, type, VIGIL_DROP_INTERNAL);
+		vigil_emit_drop(em->session, type, em->source, VIGIL_DROP_INTERNAL);
 		vigil_fault_internal("inject_internal_errors");
 		goto out_enable;
 	}
 	buf = vigil_scratch_get(&em->level);
 	if (!buf) {
-		vigil_emit_drop(em->session, type, VIGIL_DROP_NESTED);
+		vigil_emit_drop(em->session, type, em->source, VIGIL_DROP_NESTED);
 		goto out_enable;
 	}
 	ev = vigil_rec_init(&em->rec, buf, VIGIL_RECORD_MAX, type, fixed_len,
 			    0, now);
 	if (!ev) {
 		vigil_scratch_put();
-		vigil_emit_drop(em->session, type, VIGIL_DROP_INTERNAL);
+		vigil_emit_drop(em->session, type, em->source, VIGIL_DROP_INTERNAL);
 		goto out_enable;
 	}
 	vigil_inject_hook_delay();
@@ -274,21 +279,30 @@ out_enable:
 
 /*
  * Finish the event begun by a successful vigil_emit_begin(): it takes its
- * sequence number now, so that a cancelled event takes none.
- * Return: 0, or -ENOSPC if the ring was full (the drop is counted).
+ * sequence number now, so that a cancelled event takes none, and goes to
+ * its ring, charged to its source.
+ * Return: 0; -ENOSPC if the ring was full, -EDQUOT if its source holds its
+ * share of the ring (the drop is counted, for the ring and the source).
  */
 int vigil_emit_end(struct vigil_emit *em)
 {
+	struct vigil_sources *srcs = &em->session->sources;
 	struct vigil_event *ev = em->rec.buf;
 	struct vigil_ring *ring = vigil_session_ring(em->session, ev->type);
 	u32 len = vigil_rec_finish(&em->rec);
+	struct vigil_ring_charge charge;
 	int err;
 
+	vigil_source_charge(ring, em->source, &charge);
 	ev->seq = vigil_ring_next_seq(ring);
+	vigil_source_produced(srcs, em->source);
 	if (em->wake_now)
-		err = vigil_ring_output_wake(ring, ev, len);
+		err = vigil_ring_output_wake(ring, ev, len, &charge);
 	else
-		err = vigil_ring_output(ring, ev, len);
+		err = vigil_ring_output(ring, ev, len, &charge);
+	if (err)
+		vigil_source_dropped(srcs, em->source, err == -EDQUOT ?
+				     VIGIL_DROP_SOURCE_BUDGET : VIGIL_DROP_RING_FULL);
 	vigil_emit_check_time(ev->type, ev->time_ns);
 	vigil_scratch_put();
 	preempt_enable();

@@ -25,6 +25,7 @@ struct vigil_emit {
 	enum vigil_emit_status status;
 	bool wake_now;			/* wake the broker without irq_work */
 	int level;			/* its scratch level: 0 outermost */
+	u32 source;			/* whom it is charged to (source.c) */
 };
 
 int vigil_emit_init(void);

@@ -22,6 +22,7 @@
 #include "pending.h"
 #include "ring.h"
 #include "session.h"
+#include "source.h"
 
 /* The faults that the change from @last to @now shows. */
 struct vigil_heartbeat_verdict
@@ -64,6 +65,7 @@ static void vigil_heartbeat_fn(struct work_struct *work)
 	struct vigil_heartbeat_look now;
 
 	vigil_heartbeat_take(hb->session, &now);
+	vigil_sources_report(&hb->session->sources);
 	v = vigil_heartbeat_judge(&hb->last, &now);
 	hb->last = now;
 	if (v.hung)

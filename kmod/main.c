@@ -52,7 +52,8 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct vigil_watchdog_status) != 160);
 	BUILD_BUG_ON(offsetof(struct vigil_watchdog_status, degrades) !=
 		     VIGIL_WATCHDOG_STATUS_SIZE_VER1);
-	BUILD_BUG_ON(sizeof(struct vigil_auth_stats) != 184);
+	BUILD_BUG_ON(sizeof(struct vigil_auth_stats) != 192);
+	BUILD_BUG_ON(sizeof(struct vigil_source_event) != 176);
 	BUILD_BUG_ON(offsetof(struct vigil_auth_stats, degraded) !=
 		     VIGIL_AUTH_STATS_SIZE_VER1);
 	BUILD_BUG_ON(offsetof(struct vigil_watchdog_status, faults) != 56);

@@ -78,6 +78,10 @@ VIGIL_UINT_PARAM(auth_open_deadline_ms, 500, 1, 30000,
 		 "Milliseconds an open waits for the broker's verdict: 1 to 30000 (default 500)");
 VIGIL_UINT_PARAM(auth_max_waiters, 256, 1, 4096,
 		 "AUTH events of one session waiting at once, past which the miss verdict applies at once: 1 to 4096 (default 256)");
+VIGIL_UINT_PARAM(source_max_waiters, 64, 1, 4096,
+		 "AUTH events of one source (a uid) waiting at once; more wait for a place, and are denied if none comes by their deadline: 1 to 4096 (default 64)");
+VIGIL_UINT_PARAM(source_ring_share, 50, 1, 100,
+		 "Percent of a ring the records of one source (a uid) may hold; past it, its records are dropped: 1 to 100 (default 50)");
 VIGIL_UINT_PARAM(cache_size, 4096, 0, 65536,
 		 "Verdicts the kernel cache of a session holds; 0 turns it off: 0 to 65536 (default 4096)");
 
@@ -175,3 +179,5 @@ VIGIL_UINT_GETTER(watchdog_heartbeat_ms)
 VIGIL_UINT_GETTER(watchdog_hook_budget_ms)
 VIGIL_UINT_GETTER(watchdog_backoff_ms)
 VIGIL_UINT_GETTER(watchdog_auto_rearms)
+VIGIL_UINT_GETTER(source_ring_share)
+VIGIL_UINT_GETTER(source_max_waiters)

@@ -34,5 +34,7 @@ unsigned int vigil_param_watchdog_heartbeat_ms(void);
 unsigned int vigil_param_watchdog_hook_budget_ms(void);
 unsigned int vigil_param_watchdog_backoff_ms(void);
 unsigned int vigil_param_watchdog_auto_rearms(void);
+unsigned int vigil_param_source_ring_share(void);
+unsigned int vigil_param_source_max_waiters(void);
 
 #endif /* _VIGIL_PARAMS_H */

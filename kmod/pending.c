@@ -145,7 +145,8 @@ unsigned int vigil_pending_release_all(struct vigil_pending *p)
 	unsigned int i, released = 0;
 
 	spin_lock(&p->lock);
-	p->closed = true;
+	/* Read locklessly by vigil_pending_closed(). */
+	WRITE_ONCE(p->closed, true);
 	for (i = 0; i < VIGIL_PENDING_BUCKETS; i++) {
 		hlist_for_each_entry(req, &p->buckets[i], node) {
 			if (req->state != VIGIL_REQ_PENDING)
@@ -160,11 +161,18 @@ unsigned int vigil_pending_release_all(struct vigil_pending *p)
 	return released;
 }
 
+/* Whether the table refuses requests: released, not yet reopened. */
+bool vigil_pending_closed(struct vigil_pending *p)
+{
+	/* Only looked at between waits: a stale value costs one more look. */
+	return READ_ONCE(p->closed);
+}
+
 /* Accept requests again after vigil_pending_release_all(). */
 void vigil_pending_reopen(struct vigil_pending *p)
 {
 	spin_lock(&p->lock);
-	p->closed = false;
+	WRITE_ONCE(p->closed, false);
 	spin_unlock(&p->lock);
 }
 

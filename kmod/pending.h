@@ -51,6 +51,7 @@ int vigil_pending_answer(struct vigil_pending *p, u64 id, u32 verdict,
 bool vigil_request_done(const struct vigil_request *req);
 u32 vigil_pending_remove(struct vigil_pending *p, struct vigil_request *req);
 unsigned int vigil_pending_release_all(struct vigil_pending *p);
+bool vigil_pending_closed(struct vigil_pending *p);
 void vigil_pending_reopen(struct vigil_pending *p);
 unsigned int vigil_pending_count(struct vigil_pending *p);
 void vigil_pending_wait_drained(struct vigil_pending *p);

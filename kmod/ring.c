@@ -198,6 +198,7 @@ u64 vigil_ring_next_seq(struct vigil_ring *ring)
 
 void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause)
 {
+	BUILD_BUG_ON(VIGIL_DROP_CAUSES > VIGIL_DROP_SLOTS);
 	if (VIGIL_BUG_ON(cause >= VIGIL_DROP_CAUSES))
 		cause = VIGIL_DROP_INTERNAL;
 	atomic64_inc(vigil_ring_counter(&ring->producer->dropped[cause]));
@@ -250,50 +251,123 @@ static unsigned long vigil_ring_advance_pending(struct vigil_ring *ring,
 	return pend_pos;
 }
 
+/*
+ * Give the tags back the room of the records the consumer has passed:
+ * VIGIL_RING_ACCOUNT_BATCH of them, and more if need be to get past @need,
+ * the first position the next record would overwrite.  Caller holds
+ * ring->lock, under which alone headers are written; reservations never
+ * overwrite a record not accounted for (vigil_ring_reserve() checks), so
+ * the headers read here are still the records' own.  A consumer position
+ * that is not between the accounted one and the producer's, or that falls
+ * inside a record, gives back nothing more: a broker that writes nonsense
+ * there only makes its own ring look fuller.
+ */
+static void vigil_ring_account_consumed(struct vigil_ring *ring,
+					unsigned long cons_pos,
+					unsigned long prod_pos,
+					unsigned long need)
+{
+	unsigned long pos = ring->accounted_pos;
+	unsigned int n;
+
+	if (cons_pos - pos > prod_pos - pos)
+		return;
+	for (n = 0; pos != cons_pos &&
+	     (n < VIGIL_RING_ACCOUNT_BATCH || (long)(need - pos) > 0); n++) {
+		const struct vigil_ring_hdr *hdr = vigil_ring_hdr_at(ring, pos);
+		u32 size = VIGIL_RING_RECORD_SIZE(READ_ONCE(hdr->len));
+		u32 tag = READ_ONCE(hdr->reserved);
+
+		if (size > cons_pos - pos)
+			break;
+		if (tag < VIGIL_RING_TAGS)
+			ring->tag_bytes[tag] -= min(size, ring->tag_bytes[tag]);
+		pos += size;
+	}
+	ring->accounted_pos = pos;
+}
+
+/* Would @len more bytes take @charge's tag past its limit?  Lock held. */
+static bool vigil_ring_over_limit(const struct vigil_ring *ring,
+				  const struct vigil_ring_charge *charge, u32 len)
+{
+	return charge->limit && ring->tag_bytes[charge->tag] + len > charge->limit;
+}
+
 /**
  * vigil_ring_reserve() - reserve room for a record of @size bytes
  * @ring: the ring
  * @size: length of the record, without the ring header
+ * @charge: whom to charge it to, and their limit
+ * @err: set to the error when NULL is returned
  *
  * Context: any but NMI.  The record must be committed or discarded soon:
  * until then it holds up the consumer.
- * Return: where to write the record, or NULL if it does not fit; the drop
- * is then counted as VIGIL_DROP_RING_FULL.
+ * Return: where to write the record, or NULL with *@err -ENOSPC if it does
+ * not fit (counted as VIGIL_DROP_RING_FULL), -EDQUOT if it would take its
+ * tag past its limit (counted as VIGIL_DROP_SOURCE_BUDGET).
  */
-void *vigil_ring_reserve(struct vigil_ring *ring, u32 size)
+void *vigil_ring_reserve(struct vigil_ring *ring, u32 size,
+			 const struct vigil_ring_charge *charge, int *err)
 {
 	unsigned long cons_pos, prod_pos, pend_pos, new_pos, flags;
 	struct vigil_ring_hdr *hdr;
 	u32 len;
 
-	if (VIGIL_BUG_ON(!size || size > VIGIL_RING_LEN_MASK))
-		goto full;
+	*err = -ENOSPC;
+	if (VIGIL_BUG_ON(!size || size > VIGIL_RING_LEN_MASK ||
+			 charge->tag >= VIGIL_RING_TAGS))
+		goto drop;
 	len = VIGIL_RING_RECORD_SIZE(size);
 
 	/* Pairs with the consumer's store-release of its position. */
 	cons_pos = smp_load_acquire(&ring->consumer->pos);
 
-	/* Protects producer->pos, pending_pos and the header we write. */
+	/* Protects producer->pos, pending_pos, the tags and the header we write. */
 	raw_spin_lock_irqsave(&ring->lock, flags);
 	prod_pos = ring->producer->pos;
-	pend_pos = vigil_ring_advance_pending(ring, prod_pos);
 	new_pos = prod_pos + len;
-	if (new_pos - cons_pos > ring->mask || new_pos - pend_pos > ring->mask) {
-		raw_spin_unlock_irqrestore(&ring->lock, flags);
-		goto full;
+	vigil_ring_account_consumed(ring, cons_pos, prod_pos,
+				    new_pos - vigil_ring_data_size(ring));
+	pend_pos = vigil_ring_advance_pending(ring, prod_pos);
+	/* Never over a record being written, nor one not accounted for. */
+	if (new_pos - cons_pos > ring->mask || new_pos - pend_pos > ring->mask ||
+	    new_pos - ring->accounted_pos > ring->mask)
+		goto drop_unlock;
+	/* Room in the ring, but not in the share of whom it is charged to. */
+	if (vigil_ring_over_limit(ring, charge, len)) {
+		*err = -EDQUOT;
+		goto drop_unlock;
 	}
 
 	hdr = vigil_ring_hdr_at(ring, prod_pos);
 	hdr->len = size | VIGIL_RING_BUSY;
-	hdr->reserved = 0;
+	hdr->reserved = charge->tag;
+	ring->tag_bytes[charge->tag] += len;
 	/* Pairs with the consumer's load-acquire: the BUSY header comes first. */
 	smp_store_release(&ring->producer->pos, new_pos);
 	raw_spin_unlock_irqrestore(&ring->lock, flags);
 	return hdr + 1;
 
-full:
-	vigil_ring_count_drop(ring, VIGIL_DROP_RING_FULL);
+drop_unlock:
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+drop:
+	vigil_ring_count_drop(ring, *err == -EDQUOT ? VIGIL_DROP_SOURCE_BUDGET :
+						      VIGIL_DROP_RING_FULL);
 	return NULL;
+}
+
+/* Bytes @tag has in flight now, as far as the last reservation counted. */
+u32 vigil_ring_tag_bytes(struct vigil_ring *ring, u32 tag)
+{
+	unsigned long flags;
+	u32 bytes;
+
+	/* tag_bytes[] changes under the lock only. */
+	raw_spin_lock_irqsave(&ring->lock, flags);
+	bytes = ring->tag_bytes[tag];
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	return bytes;
 }
 
 /*
@@ -344,15 +418,19 @@ void vigil_ring_discard(struct vigil_ring *ring, void *rec)
  * @ring: the ring
  * @rec: the record
  * @size: its length
+ * @charge: whom to charge it to
  *
- * Return: 0, or -ENOSPC if the ring is full (the drop is counted).
+ * Return: 0; -ENOSPC if the ring is full, -EDQUOT if the tag is at its
+ * limit (the drop is counted).
  */
-int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size)
+int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size,
+		      const struct vigil_ring_charge *charge)
 {
-	void *dst = vigil_ring_reserve(ring, size);
+	int err;
+	void *dst = vigil_ring_reserve(ring, size, charge, &err);
 
 	if (!dst)
-		return -ENOSPC;
+		return err;
 	memcpy(dst, rec, size);
 	vigil_ring_commit(ring, dst);
 	return 0;
@@ -363,12 +441,14 @@ int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size)
  * callers in process context that hold no scheduler or wait-queue lock,
  * to whom a verdict is urgent (AUTH events).
  */
-int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size)
+int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size,
+			   const struct vigil_ring_charge *charge)
 {
-	void *dst = vigil_ring_reserve(ring, size);
+	int err;
+	void *dst = vigil_ring_reserve(ring, size, charge, &err);
 
 	if (!dst)
-		return -ENOSPC;
+		return err;
 	memcpy(dst, rec, size);
 	vigil_ring_finish(ring, dst, 0, true);
 	return 0;

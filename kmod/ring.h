@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The event ring: one bounded, mmap'd, multi-producer single-consumer ring
- * per broker session, modelled on kernel/bpf/ringbuf.c.
+ * The event ring: a bounded, mmap'd, multi-producer single-consumer ring,
+ * two per broker session (the ring and the AUTH lane), modelled on
+ * kernel/bpf/ringbuf.c.
  */
 #ifndef _VIGIL_RING_H
 #define _VIGIL_RING_H
@@ -31,7 +32,23 @@ struct vm_area_struct;
 #define VIGIL_RING_WAKE_INTERVAL_NS	(10 * NSEC_PER_MSEC)
 
 /* Number of VIGIL_DROP_* causes the shim uses today. */
-#define VIGIL_DROP_CAUSES	5
+#define VIGIL_DROP_CAUSES	6
+
+/*
+ * Records are charged to tags (the sources of source.c), each with bytes
+ * in flight in the ring: reserved and not yet consumed.  The tag is in
+ * the record's header (vigil_ring_hdr.reserved).
+ */
+#define VIGIL_RING_TAGS		64
+
+/* Records whose room a reservation gives back at most, to bound its time. */
+#define VIGIL_RING_ACCOUNT_BATCH	256
+
+/* Whom a record is charged to, and how much of the ring they may hold. */
+struct vigil_ring_charge {
+	u32 tag;		/* < VIGIL_RING_TAGS */
+	u32 limit;		/* bytes the tag may have in flight; 0: no limit */
+};
 
 /*
  * The AUTH lane's data area.  It holds AUTH records, at most one per
@@ -56,6 +73,8 @@ struct vigil_ring {
 	void *data;				/* data pages, mapped twice */
 	unsigned long mask;			/* data size - 1 */
 	unsigned long pending_pos;		/* oldest record maybe BUSY */
+	unsigned long accounted_pos;		/* records before: given back */
+	u32 tag_bytes[VIGIL_RING_TAGS];		/* in flight, per tag */
 	raw_spinlock_t lock;			/* serializes producers */
 	wait_queue_head_t waitq;		/* the consumer's poll(2) */
 	struct irq_work wakeup;			/* wakes waitq from any context */
@@ -74,11 +93,15 @@ void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause);
 u64 vigil_ring_drops(struct vigil_ring *ring, unsigned int cause);
 void vigil_ring_positions(struct vigil_ring *ring, u64 *consumed,
 			  u64 *produced);
-void *vigil_ring_reserve(struct vigil_ring *ring, u32 size);
+void *vigil_ring_reserve(struct vigil_ring *ring, u32 size,
+			 const struct vigil_ring_charge *charge, int *err);
 void vigil_ring_commit(struct vigil_ring *ring, void *rec);
 void vigil_ring_discard(struct vigil_ring *ring, void *rec);
-int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size);
-int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size);
+int vigil_ring_output(struct vigil_ring *ring, const void *rec, u32 size,
+		      const struct vigil_ring_charge *charge);
+int vigil_ring_output_wake(struct vigil_ring *ring, const void *rec, u32 size,
+			   const struct vigil_ring_charge *charge);
+u32 vigil_ring_tag_bytes(struct vigil_ring *ring, u32 tag);
 
 int vigil_ring_mmap(struct vigil_ring *ring, struct vm_area_struct *vma,
 		    unsigned long pgoff);

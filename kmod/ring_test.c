@@ -27,6 +27,16 @@ static unsigned long test_prod(struct vigil_ring *ring)
 	return smp_load_acquire(&ring->producer->pos);
 }
 
+/* The shim's own records: tag 0, no limit. */
+static const struct vigil_ring_charge test_uncharged;
+
+static void *test_reserve(struct vigil_ring *ring, u32 size)
+{
+	int err;
+
+	return vigil_ring_reserve(ring, size, &test_uncharged, &err);
+}
+
 static u64 test_dropped(struct vigil_ring *ring, unsigned int cause)
 {
 	return READ_ONCE(ring->producer->dropped[cause]);
@@ -70,7 +80,7 @@ static void vigil_ring_test_reserve_commit(struct kunit *test)
 	struct vigil_ring *ring = test_ring_create(test);
 	u32 *rec;
 
-	rec = vigil_ring_reserve(ring, 12);
+	rec = test_reserve(ring, 12);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	/* Reserved: the consumer sees the record, marked busy. */
 	KUNIT_EXPECT_EQ(test, test_prod(ring), VIGIL_RING_RECORD_SIZE(12));
@@ -94,7 +104,7 @@ static void vigil_ring_test_records_are_aligned(struct kunit *test)
 	u32 size;
 
 	for (size = 1; size <= 17; size++) {
-		void *rec = vigil_ring_reserve(ring, size);
+		void *rec = test_reserve(ring, size);
 
 		KUNIT_ASSERT_NOT_NULL(test, rec);
 		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)rec, 8));
@@ -110,8 +120,8 @@ static void vigil_ring_test_discard(struct kunit *test)
 	struct vigil_ring *ring = test_ring_create(test);
 	void *a, *b;
 
-	a = vigil_ring_reserve(ring, 8);
-	b = vigil_ring_reserve(ring, 8);
+	a = test_reserve(ring, 8);
+	b = test_reserve(ring, 8);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	vigil_ring_discard(ring, a);
@@ -136,7 +146,7 @@ static void vigil_ring_test_wrap_around(struct kunit *test)
 	ring->pending_pos = start;
 	ring->consumer->pos = start;
 
-	rec = vigil_ring_reserve(ring, 64);
+	rec = test_reserve(ring, 64);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	for (i = 0; i < 64; i++)
 		rec[i] = i;
@@ -158,19 +168,19 @@ static void vigil_ring_test_full(struct kunit *test)
 	unsigned int n = 0;
 	void *rec;
 
-	while ((rec = vigil_ring_reserve(ring, size))) {
+	while ((rec = test_reserve(ring, size))) {
 		vigil_ring_commit(ring, rec);
 		n++;
 	}
 	/* One byte short of the whole data area is ever in use. */
 	KUNIT_EXPECT_EQ(test, n, TEST_RING_SIZE / 1024 - 1);
 	KUNIT_EXPECT_EQ(test, test_dropped(ring, VIGIL_DROP_RING_FULL), 1);
-	KUNIT_EXPECT_NULL(test, vigil_ring_reserve(ring, size));
+	KUNIT_EXPECT_NULL(test, test_reserve(ring, size));
 	KUNIT_EXPECT_EQ(test, test_dropped(ring, VIGIL_DROP_RING_FULL), 2);
 
 	/* Once the consumer catches up, there is room again. */
 	KUNIT_EXPECT_EQ(test, test_consume(ring), n);
-	rec = vigil_ring_reserve(ring, size);
+	rec = test_reserve(ring, size);
 	KUNIT_EXPECT_NOT_NULL(test, rec);
 	if (rec)
 		vigil_ring_commit(ring, rec);
@@ -183,12 +193,12 @@ static void vigil_ring_test_busy_record_is_not_overwritten(struct kunit *test)
 	struct vigil_ring *ring = test_ring_create(test);
 	void *busy, *rec;
 
-	busy = vigil_ring_reserve(ring, 8);
+	busy = test_reserve(ring, 8);
 	KUNIT_ASSERT_NOT_NULL(test, busy);
 	/* Pairs with the load-acquire in vigil_ring_reserve(), as a broker. */
 	smp_store_release(&ring->consumer->pos, test_prod(ring));
 
-	while ((rec = vigil_ring_reserve(ring, 1000)))
+	while ((rec = test_reserve(ring, 1000)))
 		vigil_ring_commit(ring, rec);
 	KUNIT_EXPECT_EQ(test, test_hdr_of(busy)->len, 8 | VIGIL_RING_BUSY);
 	KUNIT_EXPECT_LE(test, test_prod(ring), (unsigned long)TEST_RING_SIZE);
@@ -202,7 +212,7 @@ static void vigil_ring_test_bad_consumer_position(struct kunit *test)
 	struct vigil_ring *ring = test_ring_create(test);
 
 	ring->consumer->pos = 0xfffffffffff0UL;
-	KUNIT_EXPECT_NULL(test, vigil_ring_reserve(ring, 8));
+	KUNIT_EXPECT_NULL(test, test_reserve(ring, 8));
 	KUNIT_EXPECT_EQ(test, test_dropped(ring, VIGIL_DROP_RING_FULL), 1);
 	KUNIT_EXPECT_EQ(test, test_prod(ring), 0);
 	vigil_ring_destroy(ring);
@@ -219,12 +229,12 @@ static void vigil_ring_test_drop_accounting(struct kunit *test)
 	for (i = 0; i < 1000; i++) {
 		vigil_ring_next_seq(ring);
 		if (i % 7 == 0) {
-			void *rec = vigil_ring_reserve(ring, sizeof(payload));
+			void *rec = test_reserve(ring, sizeof(payload));
 
 			if (rec)
 				vigil_ring_discard(ring, rec);
 		} else {
-			vigil_ring_output(ring, payload, sizeof(payload));
+			vigil_ring_output(ring, payload, sizeof(payload), &test_uncharged);
 		}
 		if (i % 500 == 499)
 			delivered += test_consume(ring);
@@ -244,13 +254,80 @@ static void vigil_ring_test_output_copies(struct kunit *test)
 	struct vigil_ring *ring = test_ring_create(test);
 	static const char msg[] = "0123456789abcdef";
 
-	KUNIT_ASSERT_EQ(test, vigil_ring_output(ring, msg, sizeof(msg)), 0);
+	KUNIT_ASSERT_EQ(test, vigil_ring_output(ring, msg, sizeof(msg), &test_uncharged), 0);
 	KUNIT_EXPECT_EQ(test, ((struct vigil_ring_hdr *)ring->data)->len,
 			sizeof(msg));
 	KUNIT_EXPECT_MEMEQ(test, ring->data + sizeof(struct vigil_ring_hdr), msg,
 			   sizeof(msg));
 	KUNIT_EXPECT_EQ(test, vigil_ring_next_seq(ring), 1);
 	KUNIT_EXPECT_EQ(test, vigil_ring_next_seq(ring), 2);
+	vigil_ring_destroy(ring);
+}
+
+/* A tag at its limit loses its records; the others do not. */
+static void vigil_ring_test_a_tag_is_held_to_its_limit(struct kunit *test)
+{
+	static const struct vigil_ring_charge greedy = { .tag = 5, .limit = 4096 };
+	static const struct vigil_ring_charge other = { .tag = 6, .limit = 4096 };
+	struct vigil_ring *ring = test_ring_create(test);
+	const u32 size = 1024 - sizeof(struct vigil_ring_hdr);
+	unsigned int n;
+	void *rec;
+	int err;
+
+	for (n = 0; (rec = vigil_ring_reserve(ring, size, &greedy, &err)); n++) {
+		KUNIT_EXPECT_EQ(test, test_hdr_of(rec)->reserved, 5);
+		vigil_ring_commit(ring, rec);
+	}
+	KUNIT_EXPECT_EQ(test, n, 4);
+	KUNIT_EXPECT_EQ(test, err, -EDQUOT);
+	KUNIT_EXPECT_EQ(test, test_dropped(ring, VIGIL_DROP_SOURCE_BUDGET), 1);
+	KUNIT_EXPECT_EQ(test, test_dropped(ring, VIGIL_DROP_RING_FULL), 0);
+	KUNIT_EXPECT_EQ(test, vigil_ring_tag_bytes(ring, 5), 4096);
+	rec = vigil_ring_reserve(ring, size, &other, &err);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	vigil_ring_commit(ring, rec);
+	/* Consumed, the room is the tag's again. */
+	KUNIT_EXPECT_EQ(test, test_consume(ring), 5);
+	rec = vigil_ring_reserve(ring, size, &greedy, &err);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	vigil_ring_commit(ring, rec);
+	KUNIT_EXPECT_EQ(test, vigil_ring_tag_bytes(ring, 5), 1024);
+	KUNIT_EXPECT_EQ(test, vigil_ring_tag_bytes(ring, 6), 0);
+	vigil_ring_destroy(ring);
+}
+
+/*
+ * Thousands of records consumed at once are given back in batches, and
+ * never overwritten before: a record that needs their room gets it.
+ */
+static void vigil_ring_test_consumed_room_comes_back(struct kunit *test)
+{
+	static const struct vigil_ring_charge small = { .tag = 7 };
+	struct vigil_ring *ring = test_ring_create(test);
+	unsigned int n = 0;
+	void *rec;
+	int err;
+
+	while ((rec = vigil_ring_reserve(ring, 8, &small, &err))) {
+		vigil_ring_commit(ring, rec);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, TEST_RING_SIZE / 16 - 1);
+	KUNIT_EXPECT_EQ(test, test_consume(ring), n);
+	/* Each reservation gives back a batch, or what it needs if more. */
+	rec = vigil_ring_reserve(ring, 8, &small, &err);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	vigil_ring_commit(ring, rec);
+	KUNIT_EXPECT_EQ(test, vigil_ring_tag_bytes(ring, 7),
+			(n - VIGIL_RING_ACCOUNT_BATCH + 1) * 16);
+	rec = vigil_ring_reserve(ring, 8000, &small, &err);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	vigil_ring_commit(ring, rec);
+	KUNIT_EXPECT_EQ(test, test_consume(ring), 2);
+	while (vigil_ring_tag_bytes(ring, 7) && (rec = test_reserve(ring, 8)))
+		vigil_ring_commit(ring, rec);
+	KUNIT_EXPECT_EQ(test, vigil_ring_tag_bytes(ring, 7), 0);
 	vigil_ring_destroy(ring);
 }
 
@@ -265,6 +342,8 @@ static struct kunit_case vigil_ring_test_cases[] = {
 	KUNIT_CASE(vigil_ring_test_bad_consumer_position),
 	KUNIT_CASE(vigil_ring_test_drop_accounting),
 	KUNIT_CASE(vigil_ring_test_output_copies),
+	KUNIT_CASE(vigil_ring_test_a_tag_is_held_to_its_limit),
+	KUNIT_CASE(vigil_ring_test_consumed_room_comes_back),
 	{}
 };
 

@@ -59,6 +59,7 @@ struct vigil_session *vigil_session_open(struct file *file)
 	vigil_pending_init(&s->pending, vigil_param_max_waiters());
 	vigil_mute_set_init(&s->mutes);
 	vigil_limits_init(&s->limits);
+	vigil_sources_init(&s->sources, s);
 	err = vigil_vcache_init(&s->cache, vigil_param_cache_size());
 	if (err)
 		goto err_free;
@@ -97,6 +98,8 @@ void vigil_session_close(struct vigil_session *s)
 {
 	vigil_shim_disconnect(s);
 	vigil_pending_wait_drained(&s->pending);
+	/* No hook, and no waiter, counts any more: stop the reports. */
+	vigil_sources_stop(&s->sources);
 	vigil_session_free(s);
 	/* Everything above is done before the next open can succeed. */
 	atomic_set_release(&vigil_session_taken, 0);

@@ -18,6 +18,7 @@
 #include "limit.h"
 #include "mute.h"
 #include "pending.h"
+#include "source.h"
 #include "vcache.h"
 
 struct file;
@@ -38,6 +39,7 @@ struct vigil_session {
 	struct vigil_vcache cache;	/* cached verdicts */
 	struct vigil_mute_set mutes;
 	struct vigil_limits limits;	/* rate limits per event type */
+	struct vigil_sources sources;	/* who records are charged to */
 	struct vigil_auth_counters __percpu *stats; /* [VIGIL_AUTH_TYPES] */
 };
 

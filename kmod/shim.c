@@ -59,6 +59,7 @@ static bool vigil_shim_degraded;
 /* Tell @s's broker the watchdog's state, in a record of its ring. */
 static void vigil_shim_notify(struct vigil_session *s)
 {
+	static const struct vigil_ring_charge shim = { .tag = VIGIL_SOURCE_SHIM };
 	struct vigil_watchdog_status st = {};
 	struct vigil_ring *ring = vigil_session_ring(s, VIGIL_EVENT_WATCHDOG);
 	struct vigil_watchdog_event ev;
@@ -74,7 +75,7 @@ static void vigil_shim_notify(struct vigil_session *s)
 	ev.trip_time_ns = st.trip_time_ns;
 	ev.hdr.seq = vigil_ring_next_seq(ring);
 	/* A full ring counts the drop; the status ioctl still tells. */
-	vigil_ring_output_wake(ring, &ev, vigil_rec_finish(&rec));
+	vigil_ring_output_wake(ring, &ev, vigil_rec_finish(&rec), &shim);
 }
 
 /* Attach the hooks for @s.  Caller holds vigil_shim_lock. */

@@ -55,6 +55,8 @@ const char *vigil_event_type_name(uint32_t type)
 		return "watchdog";
 	case VIGIL_EVENT_AUTH_FALLBACK:
 		return "auth_fallback";
+	case VIGIL_EVENT_SOURCE:
+		return "source";
 	}
 	return vigil_catalogue_name(type);
 }
@@ -186,6 +188,8 @@ static size_t fixed_size(uint32_t type)
 		return sizeof(struct vigil_watchdog_event);
 	case VIGIL_EVENT_AUTH_FALLBACK:
 		return sizeof(struct vigil_auth_fallback_event);
+	case VIGIL_EVENT_SOURCE:
+		return sizeof(struct vigil_source_event);
 	}
 	return catalogue_size(type);
 }

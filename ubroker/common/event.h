@@ -39,6 +39,7 @@ struct vigil_event_view {
 		struct vigil_net_event net;
 		struct vigil_file_event file;
 		struct vigil_auth_fallback_event auth_fallback;
+		struct vigil_source_event source;
 	} fixed;
 	struct vigil_field_view exe;
 	struct vigil_field_view filename;

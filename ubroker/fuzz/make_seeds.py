@@ -76,6 +76,10 @@ AUTH_FALLBACK = 26
 RECORDS["auth_fallback"] = record(AUTH_FALLBACK, ACTOR + struct.pack("<IIIIQ", AUTH_EXEC, 1,
                                                                   1, 0, 12),
                                   [(EXE, 0, b"/bin/sh\0"), (PATH, 0, b"/tmp/x\0")])
+# A source's report (ABI 1.4): uid, produced, dropped per cause.
+SOURCE = 27
+RECORDS["source"] = record(SOURCE, struct.pack("<IIQ", 1000, 0, 2000) +
+                           struct.pack("<16Q", 0, 0, 0, 0, 0, 1830, *([0] * 10)), [])
 
 
 def write(corpus, name, data):

@@ -260,7 +260,7 @@ static void catalogue_records_decode(void **state)
 	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_EXEC));
 	/* The type after the catalogue's is the shim's fallback report (1.4). */
 	assert_false(vigil_event_is_catalogue(VIGIL_EVENT_AUTH_FALLBACK));
-	assert_null(vigil_event_type_name(VIGIL_EVENT_AUTH_FALLBACK + 1));
+	assert_null(vigil_event_type_name(VIGIL_EVENT_SOURCE + 1));
 	assert_string_equal("cred", vigil_event_type_name(VIGIL_EVENT_CRED));
 	assert_string_equal("file_truncate", vigil_event_type_name(VIGIL_EVENT_FILE_TRUNCATE));
 }

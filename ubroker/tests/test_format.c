@@ -239,8 +239,39 @@ static void drops_line(void **state)
 	fclose(f);
 	assert_string_equal("{\"event\":\"drops\",\"produced\":10,\"delivered\":6,"
 			    "\"ring_full\":4,\"nested\":0,\"discarded\":0,\"internal\":0,"
-			    "\"rate_limit\":0}\n", out);
+			    "\"rate_limit\":0,\"source_budget\":0}\n", out);
 	free(out);
+}
+
+/* A source's report, with what vigild delivered of it (1.4). */
+static void source_line(void **state)
+{
+	struct vigil_source_event *ev;
+	char *line;
+
+	(void)state;
+	ev = rb_init(&rb, VIGIL_EVENT_SOURCE, sizeof(*ev), 3);
+	ev->uid = 1000;
+	ev->produced = 100;
+	ev->dropped[VIGIL_DROP_SOURCE_BUDGET] = 30;
+	ev->dropped[VIGIL_DROP_RING_FULL] = 2;
+	{
+		struct vigil_event_view v;
+		size_t n = 0;
+		FILE *f = open_memstream(&line, &n);
+
+		assert_int_equal(0, vigil_event_decode(rb.buf, rb.len, &v));
+		vigild_print_source(f, VIGILD_FORMAT_JSON, &v, 68);
+		vigild_print_source(f, VIGILD_FORMAT_TEXT, &v, 68);
+		fclose(f);
+	}
+	assert_string_equal("{\"seq\":3,\"time_ns\":1003,\"event\":\"source\",\"uid\":1000,"
+			    "\"produced\":100,\"delivered\":68,\"dropped\":{\"ring_full\":2,"
+			    "\"nested\":0,\"discarded\":0,\"internal\":0,\"rate_limit\":0,"
+			    "\"source_budget\":30}}\n"
+			    "SOURCE uid=1000 produced=100 delivered=68 ring_full=2 nested=0 "
+			    "discarded=0 internal=0 rate_limit=0 source_budget=30\n", line);
+	free(line);
 }
 
 static void watchdog_record(uint32_t state, uint32_t reason)
@@ -421,6 +452,7 @@ int main(void)
 		cmocka_unit_test(auth_open_json),
 		cmocka_unit_test(auth_stats_line),
 		cmocka_unit_test(drops_line),
+		cmocka_unit_test(source_line),
 		cmocka_unit_test(file_rename_json_and_text),
 		cmocka_unit_test(net_connect_json),
 		cmocka_unit_test(net_unix_abstract_json),

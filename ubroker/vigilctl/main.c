@@ -340,9 +340,10 @@ static int list_params(struct param_out *o)
 	static const char *const names[] = {
 		"watchdog_faults", "watchdog_window_ms", "watchdog_heartbeat_ms",
 		"watchdog_hook_budget_ms",
-		"watchdog_backoff_ms", "auth_exec_deadline_ms",
+		"watchdog_backoff_ms", "watchdog_auto_rearms", "auth_exec_deadline_ms",
 		"auth_open_deadline_ms", "auth_exec_miss", "auth_open_miss",
-		"auth_max_waiters", "cache_size", "ring_size",
+		"auth_max_waiters", "source_max_waiters", "source_ring_share",
+		"cache_size", "ring_size",
 	};
 	unsigned int i;
 	int ret = 0;

@@ -13,6 +13,7 @@ static const char *const drop_names[] = {
 	[VIGIL_DROP_DISCARDED] = "discarded",
 	[VIGIL_DROP_INTERNAL] = "internal",
 	[VIGIL_DROP_RATE_LIMIT] = "rate_limit",
+	[VIGIL_DROP_SOURCE_BUDGET] = "source_budget",
 };
 #define NR_DROP_NAMES (sizeof(drop_names) / sizeof(drop_names[0]))
 
@@ -357,6 +358,38 @@ void vigild_print_auth_stats(FILE *out, enum vigild_format fmt,
 		fprintf(out, "%s%" PRIu64, text ? (i ? "/" : "=") : (i ? "," : ""),
 			(uint64_t)st->latency[i]);
 	fputs(text ? "\n" : "]}\n", out);
+}
+
+/*
+ * A source's report (ABI 1.4), with what vigild delivered of it beside
+ * what the shim produced and dropped.
+ */
+void vigild_print_source(FILE *out, enum vigild_format fmt,
+			 const struct vigil_event_view *v, uint64_t delivered)
+{
+	const struct vigil_source_event *ev = &v->fixed.source;
+	int text = fmt == VIGILD_FORMAT_TEXT;
+	size_t i;
+
+	if (!v->known)
+		return;
+	if (text)
+		fprintf(out, "SOURCE uid=%u produced=%" PRIu64 " delivered=%" PRIu64,
+			ev->uid, (uint64_t)ev->produced, delivered);
+	else
+		fprintf(out, "{\"seq\":%" PRIu64 ",\"time_ns\":%" PRIu64
+			",\"event\":\"source\",\"uid\":%u,\"produced\":%" PRIu64
+			",\"delivered\":%" PRIu64 ",\"dropped\":{", v->seq, v->time_ns,
+			ev->uid, (uint64_t)ev->produced, delivered);
+	for (i = 0; i < NR_DROP_NAMES; i++) {
+		if (text)
+			fprintf(out, " %s=%" PRIu64, drop_names[i],
+				(uint64_t)ev->dropped[i]);
+		else
+			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", drop_names[i],
+				(uint64_t)ev->dropped[i]);
+	}
+	fputs(text ? "\n" : "}}\n", out);
 }
 
 void vigild_print_drops(FILE *out, enum vigild_format fmt,

@@ -36,6 +36,8 @@ void vigild_text_str(FILE *out, const char *s, size_t len);
 
 /* The catalogue's records (ABI 1.3): their keys, and their text lines. */
 void vigild_json_catalogue(FILE *out, const struct vigil_event_view *v);
+void vigild_print_source(FILE *out, enum vigild_format fmt,
+			 const struct vigil_event_view *v, uint64_t delivered);
 void vigild_json_auth_fallback(FILE *out, const struct vigil_event_view *v);
 void vigild_text_auth_fallback(FILE *out, const struct vigil_event_view *v);
 void vigild_text_catalogue(FILE *out, const struct vigil_event_view *v);

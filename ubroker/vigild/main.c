@@ -31,6 +31,7 @@
 #include "notify.h"
 #include "sandbox.h"
 #include "shim_client.h"
+#include "sources.h"
 
 /* The ABI this broker speaks; test builds may pretend to be another. */
 #ifndef VIGILD_ABI_MAJOR
@@ -64,6 +65,7 @@ struct vigild {
 	struct rate rate;		/* for vigilctl status */
 	uint64_t auth_by_rules;		/* AUTH events its rules decided */
 	uint64_t auth_unasked;		/* nobody asked: missing_verdict */
+	struct vigild_sources sources;	/* delivered, per source */
 
 	/* --auth */
 	int auth;
@@ -382,6 +384,14 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 	}
 	if (view.type == VIGIL_EVENT_WATCHDOG)
 		on_watchdog(&view);
+	vigild_sources_count(&d->sources, &view);
+	if (view.type == VIGIL_EVENT_SOURCE) {
+		vigild_print_source(stdout, d->format, &view,
+				    vigild_sources_delivered(&d->sources,
+							     view.fixed.source.uid));
+		d->delivered++;
+		return 0;
+	}
 	verdict = answer(d, &view, rec, len);
 	/* Records its clients asked for are theirs: written if it wants them. */
 	if (vigil_event_auth(&view) || view.type >= 64 ||
@@ -693,13 +703,15 @@ static void summary(struct vigild *d)
 		"vigild: stopped: %" PRIu64 " events delivered, %" PRIu64
 		" dropped (ring_full=%" PRIu64 " nested=%" PRIu64
 		" discarded=%" PRIu64 " internal=%" PRIu64 " rate_limit=%" PRIu64
-		"), %" PRIu64 " malformed, of %" PRIu64 " produced\n",
+		" source_budget=%" PRIu64 "), %" PRIu64 " malformed, of %" PRIu64
+		" produced\n",
 		d->delivered, vigil_ring_dropped(&snap),
 		(uint64_t)snap.dropped[VIGIL_DROP_RING_FULL],
 		(uint64_t)snap.dropped[VIGIL_DROP_NESTED],
 		(uint64_t)snap.dropped[VIGIL_DROP_DISCARDED],
 		(uint64_t)snap.dropped[VIGIL_DROP_INTERNAL],
-		(uint64_t)snap.dropped[VIGIL_DROP_RATE_LIMIT], d->malformed,
+		(uint64_t)snap.dropped[VIGIL_DROP_RATE_LIMIT],
+		(uint64_t)snap.dropped[VIGIL_DROP_SOURCE_BUDGET], d->malformed,
 		(uint64_t)snap.produced);
 	if (d->auth)
 		fprintf(stderr, "vigild: %" PRIu64 " verdicts applied, %" PRIu64

@@ -515,9 +515,11 @@ struct vigil_cache_flush {
  *	counts those under 10^(i+1) microseconds, the last one the rest
  * @degraded: (1.4) the watchdog was degraded: the miss verdict at once,
  *	without asking
+ * @over_budget: (1.4) its source had source_max_waiters waiting until the
+ *	deadline: denied, without asking
  *
  * answered + missed + overflow + undelivered + released + killed +
- * cache_hits + muted + self + degraded == requests.
+ * cache_hits + muted + self + degraded + over_budget == requests.
  */
 struct vigil_auth_stats {
 	__u32 type;
@@ -537,6 +539,7 @@ struct vigil_auth_stats {
 	__aligned_u64 self;
 	__aligned_u64 latency[VIGIL_LATENCY_BUCKETS];
 	__aligned_u64 degraded;
+	__aligned_u64 over_budget;
 };
 
 #define VIGIL_AUTH_STATS_SIZE_VER1	176
@@ -663,6 +666,7 @@ struct vigil_ring_consumer {
 #define VIGIL_DROP_DISCARDED	2	/* written, then withdrawn by the shim */
 #define VIGIL_DROP_INTERNAL	3	/* lost to an internal error of the shim */
 #define VIGIL_DROP_RATE_LIMIT	4	/* skipped by a rate limit (VIGIL_IOC_LIMIT) */
+#define VIGIL_DROP_SOURCE_BUDGET 5	/* 1.4: its source holds its share of the ring */
 #define VIGIL_DROP_SLOTS	16	/* size of the array; unused slots are 0 */
 
 /**
@@ -682,7 +686,7 @@ struct vigil_ring_producer {
  * struct vigil_ring_hdr - precedes every record in the data area
  * @len: length of the record that follows, ORed with VIGIL_RING_BUSY while
  *	the shim is writing it and VIGIL_RING_DISCARD if the shim withdrew it
- * @reserved: zero
+ * @reserved: the shim's (1.4: the source it charged the record to); ignore
  */
 struct vigil_ring_hdr {
 	__u32 len;
@@ -723,12 +727,14 @@ struct vigil_ring_hdr {
 #define VIGIL_EVENT_FILE_LINK	24
 #define VIGIL_EVENT_FILE_TRUNCATE 25
 #define VIGIL_EVENT_AUTH_FALLBACK 26	/* 1.4: an AUTH decision not the broker's */
+#define VIGIL_EVENT_SOURCE	27	/* 1.4: what one source produced and lost */
 
 /* The records that travel in the AUTH lane (1.4), for clients that have it. */
 #define VIGIL_LANE_EVENTS	(VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_EXEC) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_OPEN) |	\
 				 VIGIL_EVENT_BIT(VIGIL_EVENT_WATCHDOG) |	\
-				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_FALLBACK))
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_AUTH_FALLBACK) | \
+				 VIGIL_EVENT_BIT(VIGIL_EVENT_SOURCE))
 
 #define VIGIL_EVENT_VERSION	1
 
@@ -951,6 +957,7 @@ struct vigil_actor {
 #define VIGIL_FALLBACK_UNDELIVERED	3	/* not asked: no room in the lane */
 #define VIGIL_FALLBACK_RELEASED		4	/* asked; released: degrade, trip, close */
 #define VIGIL_FALLBACK_DEGRADED		5	/* not asked: the watchdog is degraded */
+#define VIGIL_FALLBACK_OVER_BUDGET	6	/* not asked: no place for its source */
 
 /**
  * struct vigil_auth_fallback_event - VIGIL_EVENT_AUTH_FALLBACK (1.4)
@@ -977,6 +984,37 @@ struct vigil_auth_fallback_event {
 	__u32 cause;
 	__u32 reserved;
 	__aligned_u64 id;
+};
+
+/* vigil_source_event.uid of the uids past the shim's table of sources. */
+#define VIGIL_SOURCE_UID_OTHERS	0xffffffffU
+
+/**
+ * struct vigil_source_event - VIGIL_EVENT_SOURCE (1.4)
+ * @hdr: common header
+ * @uid: the source: a real uid, or VIGIL_SOURCE_UID_OTHERS for every uid
+ *	past the 62 a session has a place for
+ * @reserved: zero
+ * @produced: records produced in this session about its processes (the
+ *	shim's own reports, VIGIL_EVENT_AUTH_FALLBACK, excepted), in both
+ *	rings, delivered or dropped
+ * @dropped: those dropped, per VIGIL_DROP_* cause
+ *
+ * Load is shed per source: one may hold source_ring_share percent of a
+ * ring, past which its records are dropped (VIGIL_DROP_SOURCE_BUDGET), and
+ * source_max_waiters AUTH waiters.  Within 100 ms of a drop, the broker
+ * gets one of these in the AUTH lane, with the counters so far: what was
+ * lost, and whose.  Counting the records it got about the source's
+ * processes (by their real uid), a broker finds delivered + sum(dropped)
+ * == produced.  Always delivered to brokers of 1.4 and later; cannot be
+ * subscribed to or muted.
+ */
+struct vigil_source_event {
+	struct vigil_event hdr;
+	__u32 uid;
+	__u32 reserved;
+	__aligned_u64 produced;
+	__aligned_u64 dropped[VIGIL_DROP_SLOTS];
 };
 
 /* vigil_cred_event.changed */

@@ -828,12 +828,15 @@ TEST(an_exec_is_asked_ahead_of_a_full_ring)
 	char *argv[] = { "vigil_child", "exit", "0", NULL };
 	struct vigil_auth_stats st;
 	struct vigil_shim shim;
-	char size[32] = "";
+	char size[32] = "", share[32] = "";
 	uint64_t id;
 	pid_t child;
 
 	ASSERT_EQ(0, vt_param_read("ring_size", size, sizeof(size)));
+	ASSERT_EQ(0, vt_param_read("source_ring_share", share, sizeof(share)));
 	ASSERT_EQ(0, vt_param_write("ring_size", "65536"));
+	/* One source may fill the whole ring here: the ring itself is full. */
+	ASSERT_EQ(0, vt_param_write("source_ring_share", "100"));
 	ASSERT_EQ(0, vt_connect(&shim));
 	ASSERT_EQ(0, vt_param_write("ring_size", size));
 	ASSERT_EQ(0, vigil_shim_subscribe(&shim, EXEC_BIT |
@@ -853,6 +856,7 @@ TEST(an_exec_is_asked_ahead_of_a_full_ring)
 	EXPECT_EQ(0, st.missed);
 	EXPECT_EQ(0, shim.lane.producer->dropped[VIGIL_DROP_RING_FULL]);
 	vigil_shim_close(&shim);
+	ASSERT_EQ(0, vt_param_write("source_ring_share", share));
 }
 
 /* A broker built for 1.3 knows no lane: its AUTH records come in the ring. */

@@ -465,7 +465,7 @@ FIXTURE_TEARDOWN(small_ring)
 
 TEST_F(small_ring, overflow_is_counted_and_nothing_is_lost_silently)
 {
-	struct vigil_ring_producer snap;
+	struct vigil_ring_producer snap, all;
 	struct vigil_shim shim;
 	struct vt_log log = {};
 	uint64_t dropped, max_seq = 0;
@@ -492,11 +492,15 @@ TEST_F(small_ring, overflow_is_counted_and_nothing_is_lost_silently)
 	ASSERT_LE(0, vt_drain(&shim, &log));
 	vigil_ring_counters(shim.main.producer, &snap);
 	dropped = vigil_ring_dropped(&snap);
-	EXPECT_LT(0, snap.dropped[VIGIL_DROP_RING_FULL]);
+	/* One source (root) may hold half the ring: its excess is shed (1.4). */
+	EXPECT_LT(0, snap.dropped[VIGIL_DROP_RING_FULL] +
+		  snap.dropped[VIGIL_DROP_SOURCE_BUDGET]);
 	EXPECT_EQ(0, snap.dropped[VIGIL_DROP_NESTED]);
 	/* 800 forks and 800 exits, and the helper's own exit. */
 	EXPECT_EQ(1601, snap.produced);
-	EXPECT_EQ(snap.produced, log.n + dropped);
+	/* Both rings: the lane has the shim's reports of what root lost. */
+	vigil_shim_counters(&shim, &all);
+	EXPECT_EQ(all.produced, log.n + vigil_ring_dropped(&all));
 	for (i = 0; i < log.n; i++)
 		if (log.ev[i].v.seq > max_seq)
 			max_seq = log.ev[i].v.seq;
