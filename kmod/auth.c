@@ -22,10 +22,10 @@
  * Every wait is bounded: by the deadline, by the number of waiters (past
  * which the miss verdict applies at once), and by the session (closing it
  * releases every waiter with the miss verdict).  Each source (a uid) may
- * have source_max_waiters waiting: more wait for a place, and one that
- * finds none by its deadline is denied (over budget), so that one user's
- * flood of execs neither fills the bound for everyone nor gets through
- * unasked.
+ * have source_max_waiters waiting: more wait for a place, for half their
+ * deadline at most, and one that finds none is denied (over budget), so
+ * that one user's flood of execs neither fills the bound for everyone nor
+ * gets through unasked.
  *
  * The session is published for these hooks under RCU for the quick part
  * (everything up to the cache) and SRCU for the part that sleeps; closing
@@ -196,7 +196,7 @@ static int vigil_auth_take_place(struct vigil_session *s, u32 source,
 
 	for (;;) {
 		unsigned long left;
-		long ret;
+		int err;
 
 		if (vigil_source_waiter_get(&s->sources, source, max))
 			return 0;
@@ -206,12 +206,9 @@ static int vigil_auth_take_place(struct vigil_session *s, u32 source,
 		if (!left)
 			return -ETIMEDOUT;
 		left = min(left, msecs_to_jiffies(VIGIL_AUTH_SLOT_LOOK_MS));
-		ret = wait_event_killable_timeout(s->sources.slot_freed,
-			vigil_source_waiter_get(&s->sources, source, max), left);
-		if (ret < 0)
-			return -EINTR;
-		if (ret > 0)
-			return 0;
+		err = vigil_source_waiter_wait(&s->sources, source, max, left);
+		if (err != -ETIMEDOUT)
+			return err;
 	}
 }
 
@@ -278,14 +275,18 @@ static enum vigil_auth_outcome vigil_auth_ask(struct vigil_session *s,
 					      struct vigil_request *req)
 {
 	u32 source = vigil_source_current(&s->sources);
+	u32 ms = vigil_param_deadline_ms(call->type);
 	enum vigil_auth_outcome outcome;
-	u64 deadline;
+	u64 now = ktime_get_ns(), deadline;
 	int err;
 
-	/* The deadline runs from the event, waiting for a place included. */
-	deadline = vigil_deadline_after(ktime_get_ns(),
-					vigil_param_deadline_ms(call->type));
-	err = vigil_auth_take_place(s, source, deadline);
+	/*
+	 * The deadline runs from the event, waiting for a place included; the
+	 * wait for a place, half of it, so that the broker has at least the
+	 * other half to answer: a miss then is the broker's, not the queue's.
+	 */
+	deadline = vigil_deadline_after(now, ms);
+	err = vigil_auth_take_place(s, source, vigil_deadline_after(now, ms / 2));
 	if (err == -ETIMEDOUT)
 		return VIGIL_AUTH_OVER_BUDGET;
 	if (err)

@@ -408,7 +408,8 @@ out_unlock:
  * The catalogue's hooks follow: those newly wanted are attached before the
  * events are delivered, those no longer wanted detached after.  While the
  * shim is tripped only the subscription changes; a re-arm attaches what
- * it wants.
+ * it wants.  A broker of 1.4 that unsubscribes from everything gets every
+ * source's final report (VIGIL_EVENT_SOURCE) before this returns.
  *
  * Return: 0; or the error of a hook that could not be attached, after
  * which the subscriptions and the hooks are as they were.
@@ -428,6 +429,9 @@ int vigil_shim_subscribe(struct vigil_session *s, u64 events)
 			err = vigil_hooks_update(events);
 	}
 	mutex_unlock(&vigil_shim_lock);
+	/* A broker that stops wanting anything gets the final numbers. */
+	if (!err && !events && s->auth_lane)
+		vigil_sources_report_now(&s->sources);
 	return err;
 }
 

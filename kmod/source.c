@@ -24,7 +24,9 @@
 #include <linux/hash.h>
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
@@ -85,13 +87,26 @@ static void vigil_source_report_fn(struct work_struct *work)
 }
 
 /*
- * Report every source whose counters changed, now: the heartbeat calls it
+ * Report every source whose counters changed, soon: the heartbeat calls it
  * each period, so that the broker's numbers stay current when nothing is
  * lost.  Process context.
  */
 void vigil_sources_report(struct vigil_sources *srcs)
 {
 	mod_delayed_work(system_wq, &srcs->report, 0);
+}
+
+/*
+ * The final word, when the broker unsubscribes from everything: wait for
+ * every record section still running (they run with preemption off), then
+ * report every source that changed, before returning.  Counted after
+ * this, the broker's numbers add up exactly.  Process context.
+ */
+void vigil_sources_report_now(struct vigil_sources *srcs)
+{
+	synchronize_rcu();
+	cancel_delayed_work_sync(&srcs->report);
+	vigil_source_report_fn(&srcs->report.work);
 }
 
 /* Hard interrupt context: only schedule the report, a little later. */
@@ -112,12 +127,12 @@ void vigil_sources_init(struct vigil_sources *srcs, struct vigil_session *s)
 		unsigned int c;
 
 		atomic_set(&srcs->slot[i].waiters, 0);
+		init_waitqueue_head(&srcs->slot[i].freed);
 		atomic64_set(&srcs->slot[i].produced, 0);
 		for (c = 0; c < VIGIL_DROP_CAUSES; c++)
 			atomic64_set(&srcs->slot[i].dropped[c], 0);
 	}
 	srcs->session = s;
-	init_waitqueue_head(&srcs->slot_freed);
 	init_irq_work(&srcs->kick, vigil_source_kick_fn);
 	INIT_DELAYED_WORK(&srcs->report, vigil_source_report_fn);
 }
@@ -226,13 +241,48 @@ bool vigil_source_waiter_get(struct vigil_sources *srcs, u32 slot, u32 max)
 	return false;
 }
 
-/* Give the place back, and wake the events waiting for one. */
+/*
+ * Give the place back, and wake one event of the source waiting for one:
+ * a flood of hundreds waiting must not all wake for one place.
+ */
 void vigil_source_waiter_put(struct vigil_sources *srcs, u32 slot)
 {
+	struct vigil_source *src = &srcs->slot[slot];
+
 	/* Full barrier: the count is down before the waiters look again. */
-	atomic_dec_return(&srcs->slot[slot].waiters);
-	if (wq_has_sleeper(&srcs->slot_freed))
-		wake_up(&srcs->slot_freed);
+	atomic_dec_return(&src->waiters);
+	/* Pairs with the barrier of prepare_to_wait_exclusive() in the wait. */
+	if (wq_has_sleeper(&src->freed))
+		wake_up(&src->freed);
+}
+
+/**
+ * vigil_source_waiter_wait() - sleep until a place of @slot is free, and take it
+ * @srcs: the session's table
+ * @slot: the source
+ * @max: its places
+ * @timeout: jiffies to wait at most
+ *
+ * An exclusive waiter: each place given back wakes one.  Killable.
+ * Return: 0 with a place taken; -ETIMEDOUT; -EINTR.
+ */
+int vigil_source_waiter_wait(struct vigil_sources *srcs, u32 slot, u32 max,
+			     unsigned long timeout)
+{
+	struct vigil_source *src = &srcs->slot[slot];
+	DEFINE_WAIT(wait);
+	int err = -ETIMEDOUT;
+
+	prepare_to_wait_exclusive(&src->freed, &wait, TASK_KILLABLE);
+	/* Looked at after queueing: a place given back since wakes us. */
+	if (vigil_source_waiter_get(srcs, slot, max))
+		err = 0;
+	else if (schedule_timeout(timeout) && fatal_signal_pending(current))
+		err = -EINTR;
+	else if (vigil_source_waiter_get(srcs, slot, max))
+		err = 0;
+	finish_wait(&src->freed, &wait);
+	return err;
 }
 
 #ifdef CONFIG_VIGIL_KUNIT_TEST

@@ -35,6 +35,7 @@ struct vigil_session;
 struct vigil_source {
 	u32 key;			/* uid + 1, set once; FREE until then */
 	atomic_t waiters;		/* AUTH events of it waiting */
+	wait_queue_head_t freed;	/* its events waiting for a place */
 	atomic64_t produced;		/* records produced for it */
 	atomic64_t dropped[VIGIL_DROP_CAUSES];
 	u64 reported;			/* counters' sum at its last report */
@@ -42,7 +43,6 @@ struct vigil_source {
 
 struct vigil_sources {
 	struct vigil_source slot[VIGIL_SOURCES];
-	wait_queue_head_t slot_freed;	/* AUTH events waiting for a place */
 	struct irq_work kick;		/* schedules the report, from a hook */
 	struct delayed_work report;	/* sends the reports of new drops */
 	struct vigil_session *session;
@@ -54,6 +54,7 @@ struct vigil_sources {
 void vigil_sources_init(struct vigil_sources *srcs, struct vigil_session *s);
 void vigil_sources_stop(struct vigil_sources *srcs);
 void vigil_sources_report(struct vigil_sources *srcs);
+void vigil_sources_report_now(struct vigil_sources *srcs);
 u32 vigil_source_of(struct vigil_sources *srcs, kuid_t uid);
 u32 vigil_source_current(struct vigil_sources *srcs);
 void vigil_source_produced(struct vigil_sources *srcs, u32 slot);
@@ -61,6 +62,8 @@ void vigil_source_dropped(struct vigil_sources *srcs, u32 slot,
 			  unsigned int cause);
 bool vigil_source_waiter_get(struct vigil_sources *srcs, u32 slot, u32 max);
 void vigil_source_waiter_put(struct vigil_sources *srcs, u32 slot);
+int vigil_source_waiter_wait(struct vigil_sources *srcs, u32 slot, u32 max,
+			     unsigned long timeout);
 u32 vigil_source_uid(const struct vigil_sources *srcs, u32 slot);
 void vigil_source_charge(struct vigil_ring *ring, u32 slot,
 			 struct vigil_ring_charge *charge);

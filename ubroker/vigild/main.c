@@ -386,9 +386,11 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 		on_watchdog(&view);
 	vigild_sources_count(&d->sources, &view);
 	if (view.type == VIGIL_EVENT_SOURCE) {
-		vigild_print_source(stdout, d->format, &view,
-				    vigild_sources_delivered(&d->sources,
-							     view.fixed.source.uid));
+		/* Like the drops lines: written when a source lost something. */
+		if (vigild_source_lost(&view))
+			vigild_print_source(stdout, d->format, &view,
+					    vigild_sources_delivered(&d->sources,
+								     view.fixed.source.uid));
 		d->delivered++;
 		return 0;
 	}
@@ -524,7 +526,9 @@ static int serve(struct vigild *d, int sigfd)
 		flush_verdicts(d);
 		if ((pfd[1].revents & POLLIN) && on_signal(d, sigfd)) {
 			vigild_notify_send(&d->notify, "STOPPING=1");
-			return drain(d);	/* last records, then stop */
+			/* No more records; the shim's final reports, then them all. */
+			vigil_shim_subscribe(&d->shim, 0);
+			return drain(d);
 		}
 		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 			fprintf(stderr, "vigild: the shim closed the session\n");
@@ -716,6 +720,7 @@ static void summary(struct vigild *d)
 	if (d->auth)
 		fprintf(stderr, "vigild: %" PRIu64 " verdicts applied, %" PRIu64
 			" too late\n", d->verdicts, d->late);
+	vigild_sources_print(stderr, &d->sources);
 }
 
 /*
