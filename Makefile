@@ -17,6 +17,8 @@
 #   make unittest     user-space unit tests (ASan, UBSan)
 #   make fuzz         each fuzzer for FUZZ_SECONDS (default 60)
 #   make vmtest       selftests in QEMU on Debian's 6.1 and 6.12 kernels
+#   make attack       the attack suite in QEMU on both kernels; prints its
+#                     table (ATTACK_ROWS=flood,sigstop picks attacks)
 #   make bench        benchmarks in the VM; prints tables
 #   make abi-update   record the ABI header after a version bump
 #   make install      vigil.ko for each supported kernel, vigild, vigilctl,
@@ -33,7 +35,7 @@
 export KDIR
 
 .PHONY: all modules vigild deps check demo buildtest kunit unittest fuzz \
-	vmtest bench abi-update install uninstall dkms-install deb pkgtest clean
+	vmtest attack bench abi-update install uninstall dkms-install deb pkgtest clean
 
 all: modules vigild
 
@@ -66,6 +68,9 @@ fuzz: deps
 
 vmtest: deps
 	scripts/vmtest.sh
+
+attack: deps
+	scripts/attack.sh
 
 bench: deps
 	scripts/bench.sh

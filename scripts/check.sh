@@ -18,7 +18,7 @@ if ! "$repo/scripts/deps.sh"; then
 	exit 1
 fi
 
-lanes=(buildtest kunit unittest fuzz vmtest pkgtest)
+lanes=(buildtest kunit unittest fuzz vmtest attack pkgtest)
 declare -A seconds
 
 run_lane() {
@@ -27,7 +27,7 @@ run_lane() {
 	note "lane: $lane"
 	start=$(date +%s)
 	case $lane in
-	vmtest) VIGIL_RESULT=$results/$lane "$repo/scripts/vmtest.sh" || status=$? ;;
+	vmtest | attack) VIGIL_RESULT=$results/$lane "$repo/scripts/$lane.sh" || status=$? ;;
 	*) "$repo/scripts/$lane.sh" "$results/$lane" || status=$? ;;
 	esac
 	seconds[$lane]=$(($(date +%s) - start))

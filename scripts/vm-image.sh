@@ -40,7 +40,7 @@ cp "$repo"/tools/testing/vm/etc/{passwd,group,mdev.conf} "$stage/etc/"
 cp "$repo/tools/testing/vm/init" "$stage/init"
 cp "$repo/tools/testing/vm/run-tests.sh" "$repo/tools/testing/vm/demo.sh" \
 	"$repo/tools/testing/vm/bench.sh" "$repo/tools/testing/vm/bootguard.sh" \
-	"$stage/vigil/"
+	"$repo/tools/testing/vm/attack.sh" "$stage/vigil/"
 cp "$ko" "$stage/vigil/"
 # What the boot-guard test needs for its persistent disk.
 "$repo/scripts/vm-kmods.sh" "$kver" "$stage/vigil/kmods" virtio_pci virtio_blk minix
@@ -49,7 +49,8 @@ cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
 	"$build/ubroker/static/vigil-exec-guard" \
 	"$build/bench/vigil_bench" "$build/bench/vigil_auth_bench" \
 	"$build/bench/vigil_catalogue_bench" \
-	"$build/selftests/vigil_child" "$stage/vigil/bin/"
+	"$build/selftests/vigil_child" "$build/selftests/vigil_attack" \
+	"$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"
 # A developer's shortcut: VIGIL_TESTS="auth_test mmap_test" runs only those.
 if [ -n "${VIGIL_TESTS:-}" ]; then

@@ -5,7 +5,7 @@
 # no KVM here) and wait for the success token.
 #
 #   run.sh --kernel VMLINUZ --initramfs FILE
-#          --mode test|demo|bench|shell|bootguard
+#          --mode test|demo|bench|attack|shell|bootguard
 #          [--out DIR] [--timeout SECONDS] [--append ARGS] [--icount]
 #          [--mttcg] [--disk FILE] [--reboot]
 #
