@@ -76,14 +76,16 @@ static void vigil_source_report_fn(struct work_struct *work)
 						  struct vigil_sources, report);
 	u32 i;
 
+	/* The work, and vigil_sources_report_now() from an ioctl. */
+	mutex_lock(&srcs->report_lock);
 	for (i = VIGIL_SOURCE_OTHERS; i < VIGIL_SOURCES; i++) {
 		struct vigil_source *src = &srcs->slot[i];
 		u64 change = vigil_source_change(src);
 
-		/* Only this work reads and writes reported. */
 		if (change != src->reported && vigil_source_report_one(srcs, i))
 			src->reported = change;
 	}
+	mutex_unlock(&srcs->report_lock);
 }
 
 /*
@@ -133,6 +135,7 @@ void vigil_sources_init(struct vigil_sources *srcs, struct vigil_session *s)
 			atomic64_set(&srcs->slot[i].dropped[c], 0);
 	}
 	srcs->session = s;
+	mutex_init(&srcs->report_lock);
 	init_irq_work(&srcs->kick, vigil_source_kick_fn);
 	INIT_DELAYED_WORK(&srcs->report, vigil_source_report_fn);
 }

@@ -11,6 +11,7 @@
 
 #include <linux/atomic.h>
 #include <linux/irq_work.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
@@ -44,6 +45,7 @@ struct vigil_source {
 struct vigil_sources {
 	struct vigil_source slot[VIGIL_SOURCES];
 	struct irq_work kick;		/* schedules the report, from a hook */
+	struct mutex report_lock;	/* one report at a time: reported */
 	struct delayed_work report;	/* sends the reports of new drops */
 	struct vigil_session *session;
 };

@@ -16,7 +16,7 @@ total_passed=0
 total_failed=0
 table=$repo/build/attack/table.txt
 mkdir -p "$repo/build/attack"
-printf '%-8s %-46s %5s %8s %23s %14s %19s\n' kernel attack trips degraded \
+printf '%-15s %-46s %5s %8s %23s %14s %19s\n' kernel attack trips degraded \
 	"victim denied/allowed/missed" "p50/p99 ms" "shed: attacker/others" >"$table"
 
 for kver in $kernels; do
@@ -42,7 +42,7 @@ for kver in $kernels; do
 	[ $((p + f)) -gt 0 ] || f=1
 	sed -n 's/^# attack|//p' "$dir/results.log" |
 		awk -F'|' -v k="${kver%%-*}" '{
-			printf "%-8s %-46s %5s %7ss %23s %14s %19s\n", k, $1, $2, $3,
+			printf "%-15s %-46s %5s %7ss %23s %14s %19s\n", k, $1, $2, $3,
 				$4 "/" $5 "/" $6, $7 "/" $8, $9 "/" $10
 		}' >>"$table"
 	echo "attack $kver: $p passed, $f failed ($(($(date +%s) - start))s)"
