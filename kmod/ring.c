@@ -273,7 +273,7 @@ static void vigil_ring_account_consumed(struct vigil_ring *ring,
 	if (cons_pos - pos > prod_pos - pos)
 		return;
 	for (n = 0; pos != cons_pos &&
-	     (n < VIGIL_RING_ACCOUNT_BATCH || (long)(need - pos) > 0); n++) {
+	     (n < VIGIL_RING_ACCOUNT_BATCH || (long)(need - pos) >= 0); n++) {
 		const struct vigil_ring_hdr *hdr = vigil_ring_hdr_at(ring, pos);
 		u32 size = VIGIL_RING_RECORD_SIZE(READ_ONCE(hdr->len));
 		u32 tag = READ_ONCE(hdr->reserved);

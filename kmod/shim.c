@@ -56,6 +56,18 @@ static u32 vigil_shim_logged_changes;
 /* Protected by vigil_shim_lock: a degrade was applied (waiters released). */
 static bool vigil_shim_degraded;
 
+/*
+ * Release every AUTH waiter of @s with its miss verdict, and wake the
+ * events waiting for a place, which then go too.  Return: waiters released.
+ */
+static unsigned int vigil_shim_release_waiters(struct vigil_session *s)
+{
+	unsigned int released = vigil_pending_release_all(&s->pending);
+
+	vigil_sources_wake_all(&s->sources);
+	return released;
+}
+
 /* Tell @s's broker the watchdog's state, in a record of its ring. */
 static void vigil_shim_notify(struct vigil_session *s)
 {
@@ -89,7 +101,7 @@ static int vigil_shim_attach(struct vigil_session *s)
 	/* s->events changes under vigil_shim_lock, which we hold. */
 	err = vigil_hooks_attach_all(READ_ONCE(s->events));
 	if (err) {
-		vigil_pending_release_all(&s->pending);
+		vigil_shim_release_waiters(s);
 		return err;
 	}
 	vigil_heartbeat_start(&s->heartbeat);
@@ -108,7 +120,7 @@ static unsigned int vigil_shim_detach(struct vigil_session *s)
 	/* For the status: from here on, nothing waits on the broker. */
 	WRITE_ONCE(vigil_shim_attached, false);
 	vigil_heartbeat_stop(&s->heartbeat);
-	released = vigil_pending_release_all(&s->pending);
+	released = vigil_shim_release_waiters(s);
 	vigil_hooks_detach_all();
 	return released;
 }
@@ -142,7 +154,7 @@ int vigil_shim_connect(struct vigil_session *s, bool auth_lane)
 		if (!err && vigil_watchdog_state() == VIGIL_WATCHDOG_DEGRADED)
 			vigil_shim_notify(s);
 	} else {
-		vigil_pending_release_all(&s->pending);
+		vigil_shim_release_waiters(s);
 		vigil_shim_notify(s);
 	}
 	if (err) {
@@ -169,7 +181,7 @@ void vigil_shim_disconnect(struct vigil_session *s)
 
 	mutex_lock(&vigil_shim_lock);
 	if (vigil_shim_session != s) {
-		vigil_pending_release_all(&s->pending);
+		vigil_shim_release_waiters(s);
 		goto out_unlock;
 	}
 	if (vigil_shim_attached) {
@@ -249,7 +261,7 @@ static unsigned int vigil_shim_apply_degrade(struct vigil_session *s)
 		return 0;
 	vigil_shim_degraded = true;
 	if (s) {
-		released = vigil_pending_release_all(&s->pending);
+		released = vigil_shim_release_waiters(s);
 		vigil_shim_notify(s);
 	}
 	return released;

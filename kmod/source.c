@@ -76,6 +76,9 @@ static void vigil_source_report_fn(struct work_struct *work)
 						  struct vigil_sources, report);
 	u32 i;
 
+	/* A broker of 1.3 has no lane, and no word for these. */
+	if (!srcs->session->auth_lane)
+		return;
 	/* The work, and vigil_sources_report_now() from an ioctl. */
 	mutex_lock(&srcs->report_lock);
 	for (i = VIGIL_SOURCE_OTHERS; i < VIGIL_SOURCES; i++) {
@@ -222,26 +225,61 @@ void vigil_source_dropped(struct vigil_sources *srcs, u32 slot,
 		irq_work_queue(&srcs->kick);
 }
 
-/* The charge of a record of @slot in @ring: its share of the ring. */
+/*
+ * The charge of a record of @slot in @ring: its share of the ring.  The
+ * shim's own records made this way (the AUTH fallback reports) may hold
+ * half a share: a user whose execs are reported by the thousand cannot
+ * fill the lane with the reports, and leave no room for the others' AUTH
+ * records.  (The watchdog's records and the source reports are few, and
+ * charged with no limit.)
+ */
 void vigil_source_charge(struct vigil_ring *ring, u32 slot,
 			 struct vigil_ring_charge *charge)
 {
+	u32 share = (u32)div_u64((u64)vigil_ring_data_size(ring) *
+				 vigil_param_source_ring_share(), 100);
+
 	charge->tag = slot;
-	charge->limit = slot == VIGIL_SOURCE_SHIM ? 0 :
-		(u32)div_u64((u64)vigil_ring_data_size(ring) *
-			     vigil_param_source_ring_share(), 100);
+	charge->limit = slot == VIGIL_SOURCE_SHIM ? share / 2 : share;
 }
 
-/* Take one of @slot's AUTH waiter places, if it has one free of @max. */
+/*
+ * Take one of @slot's AUTH waiter places, if it has one free of @max.
+ * Taking the last, or finding none, notes that the source was full.
+ */
 bool vigil_source_waiter_get(struct vigil_sources *srcs, u32 slot, u32 max)
 {
-	atomic_t *w = &srcs->slot[slot].waiters;
-
+	struct vigil_source *src = &srcs->slot[slot];
 	/* Full barrier; pairs with the one in vigil_source_waiter_put(). */
-	if (atomic_inc_return(w) <= max)
+	int n = atomic_inc_return(&src->waiters);
+
+	if (n >= max)
+		/* Read locklessly by vigil_source_crowded(): a hint, no more. */
+		WRITE_ONCE(src->full_ns, ktime_get_ns());
+	if (n <= max)
 		return true;
-	atomic_dec(w);
+	atomic_dec(&src->waiters);
 	return false;
+}
+
+/* The session stops taking requests: every event waiting for a place goes. */
+void vigil_sources_wake_all(struct vigil_sources *srcs)
+{
+	u32 i;
+
+	for (i = 0; i < VIGIL_SOURCES; i++)
+		wake_up_all(&srcs->slot[i].freed);
+}
+
+/*
+ * Had @slot all its places taken within the last @within_ns?  A miss of
+ * its is its own load, then, not the broker's fault.
+ */
+bool vigil_source_crowded(struct vigil_sources *srcs, u32 slot, u64 within_ns)
+{
+	u64 full = READ_ONCE(srcs->slot[slot].full_ns);
+
+	return full && ktime_get_ns() - full < within_ns;
 }
 
 /*

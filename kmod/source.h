@@ -37,6 +37,7 @@ struct vigil_source {
 	u32 key;			/* uid + 1, set once; FREE until then */
 	atomic_t waiters;		/* AUTH events of it waiting */
 	wait_queue_head_t freed;	/* its events waiting for a place */
+	u64 full_ns;			/* when it last had every place taken */
 	atomic64_t produced;		/* records produced for it */
 	atomic64_t dropped[VIGIL_DROP_CAUSES];
 	u64 reported;			/* counters' sum at its last report */
@@ -64,6 +65,8 @@ void vigil_source_dropped(struct vigil_sources *srcs, u32 slot,
 			  unsigned int cause);
 bool vigil_source_waiter_get(struct vigil_sources *srcs, u32 slot, u32 max);
 void vigil_source_waiter_put(struct vigil_sources *srcs, u32 slot);
+bool vigil_source_crowded(struct vigil_sources *srcs, u32 slot, u64 within_ns);
+void vigil_sources_wake_all(struct vigil_sources *srcs);
 int vigil_source_waiter_wait(struct vigil_sources *srcs, u32 slot, u32 max,
 			     unsigned long timeout);
 u32 vigil_source_uid(const struct vigil_sources *srcs, u32 slot);

@@ -59,7 +59,11 @@ static void vigil_source_test_waiter_places(struct kunit *test)
 	u32 b = vigil_source_of(srcs, KUIDT_INIT(1001));
 
 	KUNIT_EXPECT_TRUE(test, vigil_source_waiter_get(srcs, a, 2));
+	KUNIT_EXPECT_FALSE(test, vigil_source_crowded(srcs, a, NSEC_PER_SEC));
 	KUNIT_EXPECT_TRUE(test, vigil_source_waiter_get(srcs, a, 2));
+	/* All its places taken: for a while, its misses are its own load. */
+	KUNIT_EXPECT_TRUE(test, vigil_source_crowded(srcs, a, NSEC_PER_SEC));
+	KUNIT_EXPECT_FALSE(test, vigil_source_crowded(srcs, b, NSEC_PER_SEC));
 	KUNIT_EXPECT_FALSE(test, vigil_source_waiter_get(srcs, a, 2));
 	/* Another source is not held back by the first. */
 	KUNIT_EXPECT_TRUE(test, vigil_source_waiter_get(srcs, b, 2));
@@ -68,7 +72,7 @@ static void vigil_source_test_waiter_places(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&srcs->slot[a].waiters), 2);
 }
 
-/* A ring's share: the parameter's percent of it; the shim's own, none. */
+/* A ring's share: the parameter's percent of it; the shim's own, half that. */
 static void vigil_source_test_charge(struct kunit *test)
 {
 	struct vigil_ring *ring = vigil_ring_create(VIGIL_RING_MIN_SIZE);
@@ -79,8 +83,10 @@ static void vigil_source_test_charge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.tag, 9);
 	KUNIT_EXPECT_EQ(test, c.limit, VIGIL_RING_MIN_SIZE *
 			vigil_param_source_ring_share() / 100);
+	/* The shim's own reports: half a share. */
 	vigil_source_charge(ring, VIGIL_SOURCE_SHIM, &c);
-	KUNIT_EXPECT_EQ(test, c.limit, 0);
+	KUNIT_EXPECT_EQ(test, c.limit, VIGIL_RING_MIN_SIZE *
+			vigil_param_source_ring_share() / 100 / 2);
 	vigil_ring_destroy(ring);
 }
 
