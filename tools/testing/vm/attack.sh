@@ -4,8 +4,9 @@
 # The attack suite, in the VM (vigil_mode=attack): what an unprivileged
 # user, and root against the broker, can do to the sensor.  The shim runs
 # with its shipped defaults, watchdog included; vigild subscribes to every
-# NOTIFY type and denies execs from /tmp, as the vigil user at nice -10 (as
-# vigild.service runs it).  Throughout each attack a victim of another uid
+# NOTIFY type and denies execs from /tmp, as the vigil user at nice -10 in
+# a cgroup of CPU weight 1000 against the users' 100 (as vigild.service
+# runs it).  Throughout each attack a victim of another uid
 # runs a program from /tmp every 200 ms.  See Documentation/watchdog.rst.
 #
 # Writes TAP, and one "# attack|..." line per attack for the host's table
@@ -39,8 +40,9 @@ start_vigild() {
 	rm -f $ERR
 	$CHILD as-broker $VIGILD --auth --deny-exec /tmp -e all >/dev/null 2>$ERR &
 	vigild=$!
-	# Its priority, as vigild.service gives it (Nice=-10).
+	# Its priority, as vigild.service gives it (Nice=-10, CPUWeight=1000).
 	renice -n -10 -p $vigild >/dev/null
+	echo $vigild >/sys/fs/cgroup/vigild/cgroup.procs
 	i=0
 	while ! grep -q connected $ERR 2>/dev/null && [ $i -lt 100 ]; do
 		usleep 100000
@@ -184,6 +186,7 @@ finish() {
 	ok $? "delivered + dropped == produced" "$(grep 'stopped:' $ERR)"
 	sources_exact
 	ok $? "delivered + dropped == produced, per source" "$(grep 'source ' $ERR)"
+	grep 'vigild: source ' $ERR | sed 's/^/# /'
 	echo "# attack|$row|$trips|$degraded|$denied|$allowed|${missed:-0}|$(field "$v" p50_ms)|$(field "$v" p99_ms)|${shed_mine:-0}|$shed_others"
 }
 
@@ -266,6 +269,17 @@ wait_loads() {
 }
 
 loads=
+# The CPU as systemd shares it: vigild.service (CPUWeight=1000) in the
+# system slice, users' processes in theirs (weight 100).  nice alone cannot
+# hold 500 processes of a fork bomb off the broker; cgroups do.
+mkdir -p /sys/fs/cgroup
+mount -t cgroup2 none /sys/fs/cgroup
+echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/vigild /sys/fs/cgroup/users
+echo 1000 >/sys/fs/cgroup/vigild/cpu.weight
+echo 100 >/sys/fs/cgroup/users/cpu.weight
+# This shell, and so every attacker, victim and check, is a user's.
+echo $$ >/sys/fs/cgroup/users/cgroup.procs
 # mdev gives /dev/vigil to the vigil group a moment after the module loads.
 i=0
 while [ "$(stat -c %g /dev/vigil 2>/dev/null)" != 990 ] && [ $i -lt 50 ]; do

@@ -223,11 +223,15 @@ static int asked_of(FIXTURE_DATA(src) *self, uid_t uid, unsigned int n,
 TEST_F(src, a_source_past_its_waiters_waits_then_is_denied)
 {
 	unsigned int i, denied = 0, allowed = 0, over = 0;
+	struct vigil_watchdog_status st;
 	pid_t user[4], root;
+	uint64_t missed0;
 	int status;
 
 	ASSERT_EQ(0, vt_param_write("source_max_waiters", "2"));
 	ASSERT_EQ(0, vt_param_write("auth_exec_deadline_ms", "3000"));
+	ASSERT_EQ(0, vt_watchdog(&st));
+	missed0 = st.faults[VIGIL_FAULT_DEADLINE_MISSED];
 	ASSERT_EQ(0, vt_connect(&self->shim));
 	ASSERT_EQ(0, vigil_shim_subscribe(&self->shim, EXEC_BIT));
 	for (i = 0; i < 2; i++)
@@ -264,6 +268,10 @@ TEST_F(src, a_source_past_its_waiters_waits_then_is_denied)
 	}
 	EXPECT_EQ(2, over);
 	EXPECT_EQ(2, vt_auth_stats(&self->shim, VIGIL_EVENT_AUTH_EXEC).over_budget);
+	/* Its two misses came with all its places taken: its load, no fault. */
+	EXPECT_EQ(2, vt_auth_stats(&self->shim, VIGIL_EVENT_AUTH_EXEC).missed);
+	ASSERT_EQ(0, vt_watchdog(&st));
+	EXPECT_EQ(missed0, st.faults[VIGIL_FAULT_DEADLINE_MISSED]);
 }
 
 TEST(bad_source_parameters_are_refused)
