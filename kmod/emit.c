@@ -28,6 +28,7 @@
 #include "emit.h"
 #include "exe_cache.h"
 #include "fault.h"
+#include "hook_clock.h"
 #include "inject.h"
 #include "limit.h"
 #include "mute.h"
@@ -183,10 +184,13 @@ static void vigil_emit_drop(struct vigil_session *s, u32 type, u32 source,
 	vigil_source_dropped(&s->sources, source, cause);
 }
 
-/* A hook that ran past its budget is a fault: hooks must stay short. */
-static void vigil_emit_check_time(u32 type, u64 start_ns)
+/*
+ * A hook that ran past its budget is a fault: hooks must stay short.  Its
+ * time is its own work, on the hook clock: not time its CPU was taken.
+ */
+static void vigil_emit_check_time(const struct vigil_emit *em, u32 type)
 {
-	u64 ns = ktime_get_ns() - start_ns;
+	u64 ns = vigil_hook_clock_ns() - em->hook_start_ns;
 
 	if (unlikely(ns > (u64)vigil_param_watchdog_hook_budget_ms() * NSEC_PER_MSEC))
 		vigil_fault_slow_hook(type, ns);
@@ -246,6 +250,7 @@ void *vigil_emit_begin(struct vigil_emit *em, u32 type, u32 fixed_len)
 
 	em->status = VIGIL_EMIT_DROPPED;
 	em->source = vigil_source_current(&em->session->sources);
+	em->hook_start_ns = vigil_hook_clock_ns();
 	now = ktime_get_ns();
 	if (!vigil_limit_allow(&em->session->limits, type, now)) {
 		vigil_emit_drop(em->session, type, em->source, VIGIL_DROP_RATE_LIMIT);
@@ -303,7 +308,7 @@ int vigil_emit_end(struct vigil_emit *em)
 	if (err)
 		vigil_source_dropped(srcs, em->source, err == -EDQUOT ?
 				     VIGIL_DROP_SOURCE_BUDGET : VIGIL_DROP_RING_FULL);
-	vigil_emit_check_time(ev->type, ev->time_ns);
+	vigil_emit_check_time(em, ev->type);
 	vigil_scratch_put();
 	preempt_enable();
 	return err;
@@ -315,7 +320,7 @@ void vigil_emit_cancel(struct vigil_emit *em)
 	struct vigil_event *ev = em->rec.buf;
 
 	em->status = VIGIL_EMIT_MUTED;
-	vigil_emit_check_time(ev->type, ev->time_ns);
+	vigil_emit_check_time(em, ev->type);
 	vigil_scratch_put();
 	preempt_enable();
 }

@@ -26,6 +26,7 @@ struct vigil_emit {
 	bool wake_now;			/* wake the broker without irq_work */
 	int level;			/* its scratch level: 0 outermost */
 	u32 source;			/* whom it is charged to (source.c) */
+	u64 hook_start_ns;		/* on the hook clock (hook_clock.h) */
 };
 
 int vigil_emit_init(void);

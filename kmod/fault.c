@@ -200,7 +200,7 @@ void vigil_fault_internal(const char *where)
 /**
  * vigil_fault_slow_hook() - count a hook that ran past its budget
  * @event: the VIGIL_EVENT_* it was producing
- * @ns: how long it ran
+ * @ns: how long it ran, on the hook clock (hook_clock.h)
  *
  * Context: any but NMI.
  */

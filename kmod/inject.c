@@ -6,7 +6,8 @@
  *   inject_internal_errors=N  the next N events the shim would emit fail
  *                             with an internal error instead
  *   inject_slow_hooks=N       the next N events take inject_hook_delay_ms
- *                             longer in their hook, with preemption off
+ *                             more of their CPU's work in their hook, with
+ *                             preemption off (hook_clock.h)
  *   inject_crash_on_load=1    panic while the module loads (read-only:
  *                             give it to insmod or modprobe)
  *
@@ -23,6 +24,7 @@
 #include <linux/sysfs.h>
 #include <linux/timekeeping.h>
 
+#include "hook_clock.h"
 #include "inject.h"
 #include "params.h"
 
@@ -76,20 +78,24 @@ bool vigil_inject_internal_error(void)
 }
 
 /*
- * Slow this hook down, if asked to.  Any context: it busy-waits, on the
- * clock the hook budget is measured with (mdelay()'s calibrated loop runs
- * short under emulation).
+ * Slow this hook down, if asked to: it busy-waits until the hook clock,
+ * which the hook budget is measured on, has advanced by the delay: the
+ * hook's own work, however long the host keeps the vCPU away meanwhile.
+ * (mdelay()'s calibrated loop runs short under emulation.)  Ten times the
+ * delay on the wall clock ends the wait all the same.
+ * Context: process, preemption disabled (an emitting hook).
  */
 void vigil_inject_hook_delay(void)
 {
-	u64 end;
+	u64 delay, start, wall_end;
 
 	/* Fully ordered; each injected delay is consumed exactly once. */
 	if (atomic_dec_if_positive(&vigil_inject_slow) < 0)
 		return;
-	end = ktime_get_ns() +
-	      (u64)READ_ONCE(vigil_uparam_inject_hook_delay_ms.val) * NSEC_PER_MSEC;
-	while (ktime_get_ns() < end)
+	delay = (u64)READ_ONCE(vigil_uparam_inject_hook_delay_ms.val) * NSEC_PER_MSEC;
+	start = vigil_hook_clock_ns();
+	wall_end = ktime_get_ns() + 10 * delay;
+	while (vigil_hook_clock_ns() - start <= delay && ktime_get_ns() < wall_end)
 		cpu_relax();
 }
 

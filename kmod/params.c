@@ -93,7 +93,7 @@ VIGIL_UINT_PARAM(watchdog_window_ms, 60000, 1000, 3600000,
 VIGIL_UINT_PARAM(watchdog_heartbeat_ms, 5000, 100, 600000,
 		 "A broker that leaves work waiting this many milliseconds is hung: 100 to 600000 (default 5000)");
 VIGIL_UINT_PARAM(watchdog_hook_budget_ms, 200, 1, 10000,
-		 "Milliseconds a hook may run before it counts as a slow-hook fault: 1 to 10000 (default 200)");
+		 "Milliseconds of its own work a hook may do before it counts as a slow-hook fault: 1 to 10000 (default 200)");
 VIGIL_UINT_PARAM(watchdog_backoff_ms, 10000, 0, 3600000,
 		 "Milliseconds a recovery or re-arm waits after the second degrade or trip in a row, and before the first automatic re-arm, doubled after each further one: 0 to 3600000 (default 10000)");
 VIGIL_UINT_PARAM(watchdog_auto_rearms, 3, 0, 100,

@@ -25,6 +25,11 @@
 # one vCPU: QEMU runs every vCPU in one host thread under -icount anyway,
 # and Debian's 6.1 does not bring a second one up in that mode.
 #
+# A test can ask the host to take the vCPUs away, as a loaded host
+# deschedules a VM: the line "# vigil-steal: N MS" on the results port
+# stops QEMU (SIGSTOP) N times for MS milliseconds, MS apart.  The guest
+# sees its clocks jump and gets no tick meanwhile, as under real steal.
+#
 # The console (kernel log) goes to DIR/console.log, the second serial port
 # (test output) to DIR/results.log; in demo and shell modes the console is
 # this terminal.  A boot that hangs or panics is killed at the timeout and
@@ -65,8 +70,36 @@ demo | shell)
 	;;
 esac
 
+# Serve each "# vigil-steal: N MS" request once, in order (see above).
+steal_on_request() {
+	local served=0 line n ms secs i
+
+	while sleep 0.1; do
+		line=$(grep -a '^# vigil-steal: ' "$out/results.log" |
+			sed -n "$((served + 1)){s/\r//;p}") || true
+		[ -n "$line" ] || continue
+		served=$((served + 1))
+		read -r _ _ n ms <<<"$line" || true
+		if ! [[ $n =~ ^[1-9][0-9]{0,2}$ && $ms =~ ^[1-9][0-9]{0,3}$ ]]; then
+			echo "run.sh: ignoring a bad request: $line" >&2
+			continue
+		fi
+		secs=$((ms / 1000)).$(printf %03d $((ms % 1000)))
+		for ((i = 0; i < n; i++)); do
+			kill -STOP "$(cat "$out/qemu.pid")" || break
+			sleep "$secs"
+			kill -CONT "$(cat "$out/qemu.pid")" || break
+			sleep "$secs"
+		done
+	done
+}
+rm -f "$out/qemu.pid"
+steal_on_request &
+stealer=$!
+trap 'kill $stealer 2>/dev/null || true' EXIT
+
 status=0
-timeout -k 5 "$timeout" qemu-system-x86_64 \
+timeout -k 5 "$timeout" qemu-system-x86_64 -pidfile "$out/qemu.pid" \
 	-machine q35 -cpu max -smp "$smp" -m 1G \
 	-nodefaults -no-user-config -display none "${reboot[@]}" "${disk[@]}" \
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" "${accel[@]}" \

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -574,6 +575,90 @@ TEST_F(wd, slow_hooks)
 	ASSERT_EQ(0, inject("inject_slow_hooks", N_FAULTS));
 	expect_trip(_metadata, VIGIL_FAULT_SLOW_HOOK, 2);
 	expect_backoff(_metadata);
+}
+
+/*
+ * Time the host takes from the vCPUs is not the hook's.  Hooks do 100 ms
+ * of their own work each, half the shipped budget (fault injection keeps
+ * one pending at all times), while two processes open a deep path and
+ * fork as fast as they can under a broker that takes every event.  The
+ * host stops QEMU (tools/testing/vm/run.sh serves "# vigil-steal: N MS")
+ * STEALS times for twice the budget: most stops land in a hook.  On the
+ * wall clock each such hook was a slow hook; on the hook clock
+ * (kmod/hook_clock.h) none is.
+ */
+#define STEALS		12
+#define STEAL_MS	400
+#define OWN_WORK_MS	"100"
+#define DEEP_DIR	"/tmp/wd_deep"
+
+/* Open and close a file 32 directories deep, and fork, until killed. */
+static void make_events_forever(void)
+{
+	char path[4096] = DEEP_DIR;
+	int i, fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	mkdir(path, 0755);
+	for (i = 0; i < 32; i++) {
+		strcat(path, "/a-directory-with-a-long-name-for-d_path");
+		mkdir(path, 0755);
+	}
+	strcat(path, "/file");
+	for (;;) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+		make_events();
+	}
+}
+
+/*
+ * Keep a slowed hook pending until the clock jumped @n times by @ms or
+ * more, or @timeout_ms passed; return the number of jumps.
+ */
+static int slow_hooks_until_jumps(int n, int ms, int timeout_ms)
+{
+	uint64_t start = vt_now_ns(), last = start, now;
+	int seen = 0;
+
+	while (seen < n && (last - start) / 1000000 < (uint64_t)timeout_ms) {
+		vt_param_write("inject_slow_hooks", "1");
+		usleep(2000);
+		now = vt_now_ns();
+		if ((now - last) / 1000000 >= (uint64_t)ms)
+			seen++;
+		last = now;
+	}
+	vt_param_write("inject_slow_hooks", "0");
+	return seen;
+}
+
+TEST_F(wd, stolen_time_is_not_slow)
+{
+	struct vigil_watchdog_status st;
+
+	ASSERT_EQ(0, vt_param_write("inject_hook_delay_ms", OWN_WORK_MS));
+	self->broker = start_vigild("-e", "all");
+	ASSERT_LT(0, self->broker);
+	self->load = fork();
+	ASSERT_LE(0, self->load);
+	if (self->load == 0) {
+		if (fork() < 0)
+			_exit(1);
+		make_events_forever();
+	}
+	usleep(500 * 1000);
+	printf("# vigil-steal: %d %d\n", STEALS, STEAL_MS);
+	fflush(stdout);
+	/* A jump of 3/4 of a stop is a stop: nothing else takes 300 ms here. */
+	ASSERT_EQ(STEALS, slow_hooks_until_jumps(STEALS, STEAL_MS * 3 / 4, 60000))
+		TH_LOG("the host did not stop the VM %d times", STEALS);
+	stop_process(&self->load);
+	ASSERT_EQ(0, vt_watchdog(&st));
+	EXPECT_EQ(0, st.faults[VIGIL_FAULT_SLOW_HOOK]);
+	EXPECT_EQ(VIGIL_WATCHDOG_ARMED, st.state);
+	EXPECT_TRUE(vt_file_contains(VIGILD_OUT, "a-directory-with-a-long-name-for-d_path/file"));
 }
 
 /* Trip, then leave no broker: N internal errors under one that then stops. */
