@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/vigil.h>
 
 #define VIGIL_CRING_CTRL_SIZE	4096
 #define VIGIL_CRING_PAD		(1U << 31)	/* entry.len: skip to the end */
@@ -57,6 +58,29 @@ struct vigil_cring {
 static inline size_t vigil_cring_map_size(uint64_t size)
 {
 	return VIGIL_CRING_CTRL_SIZE + (size_t)size;
+}
+
+/*
+ * The AUTH lane, for a client whose hello says VIGIL_HELLO_F_LANE: a
+ * second ring in the same memfd, right after the first, of
+ * VIGIL_CRING_LANE_SIZE data bytes.  It carries the records of
+ * VIGIL_LANE_EVENTS (AUTH events and the watchdog's), as the shim's lane
+ * does, and the client reads it first: a permission question never waits
+ * behind the notifications the client has not read yet.
+ */
+#define VIGIL_CRING_LANE_SIZE	(256 * 1024)
+
+/* Bytes of the memfd: the ring of @size data bytes, and the lane if @lane. */
+static inline size_t vigil_cring_memfd_size(uint64_t size, int lane)
+{
+	return vigil_cring_map_size(size) +
+	       (lane ? vigil_cring_map_size(VIGIL_CRING_LANE_SIZE) : 0);
+}
+
+/* Whether a record of @type travels in the lane, where there is one. */
+static inline int vigil_cring_in_lane(uint32_t type)
+{
+	return type < 64 && (VIGIL_EVENT_BIT(type) & VIGIL_LANE_EVENTS);
 }
 
 /* Either end: the ring in @map (vigil_cring_map_size(@size) bytes). */

@@ -40,7 +40,7 @@ static int check_hello(const void *payload, size_t len)
 	const struct vigil_msg_hello *m = payload;
 
 	(void)len;
-	if (m->version == 0 || m->flags || !name_valid(m->name))
+	if (m->version == 0 || (m->flags & ~VIGIL_HELLO_F_LANE) || !name_valid(m->name))
 		return -EINVAL;
 	return 0;
 }

@@ -58,10 +58,17 @@ struct vigil_frame_hdr {
 
 #define VIGIL_CLIENT_NAME_MAX	32	/* NUL included */
 
+/*
+ * hello.flags: the client reads an AUTH lane (client_ring.h): the memfd
+ * that comes with the welcome holds a second ring, for AUTH and watchdog
+ * records.  Without it, every record shares the one ring.
+ */
+#define VIGIL_HELLO_F_LANE	(1U << 0)
+
 /**
  * struct vigil_msg_hello - the client's first message
  * @version: VIGIL_PROTO_VERSION as the client speaks it
- * @flags: zero
+ * @flags: VIGIL_HELLO_F_LANE or 0
  * @name: the client's name for logs and vigilctl: 1 to 31 printable
  *        ASCII characters, NUL-terminated, NUL-padded
  */
@@ -76,7 +83,8 @@ struct vigil_msg_hello {
  * @client_id: the client's number, unique while the broker runs
  * @deadline_ms: how long the broker waits for this client's verdicts
  * @ring_size: the data size of the event ring whose memfd comes with
- *             this message (SCM_RIGHTS)
+ *             this message (SCM_RIGHTS); with VIGIL_HELLO_F_LANE, the
+ *             lane follows it there
  * @abi_major: the shim's ABI, as the records in the ring follow it
  * @abi_minor: likewise
  */

@@ -41,7 +41,9 @@ static int open_socket(const char *path)
 static int greet(struct vigil_client *c, struct vigil_msg_welcome *w)
 {
 	static __thread struct vigil_msg m;
-	struct vigil_msg_hello h = { .version = VIGIL_PROTO_VERSION };
+	struct vigil_msg_hello h = {
+		.version = VIGIL_PROTO_VERSION, .flags = VIGIL_HELLO_F_LANE,
+	};
 	uint32_t seq = ++c->seq;
 	int err;
 
@@ -67,7 +69,7 @@ static int greet(struct vigil_client *c, struct vigil_msg_welcome *w)
 	return 0;
 }
 
-/* The memfd must hold the whole ring, and stay that size. */
+/* The memfd must hold the whole ring and lane, and stay that size. */
 static int ring_fd_ok(int fd, size_t len)
 {
 	struct stat st;
@@ -80,7 +82,7 @@ static int ring_fd_ok(int fd, size_t len)
 static int map_ring(struct vigil_client *c, const struct vigil_msg_welcome *w)
 {
 	int fds[2] = { -1, -1 }, n = vigil_frame_take_fds(&c->rd, fds, 2);
-	size_t len = vigil_cring_map_size(w->ring_size);
+	size_t len = vigil_cring_memfd_size(w->ring_size, 1);
 	int err = 0;
 
 	if (n != 2 || w->ring_size > (1ULL << 30) || !ring_fd_ok(fds[0], len)) {
@@ -96,6 +98,8 @@ static int map_ring(struct vigil_client *c, const struct vigil_msg_welcome *w)
 	}
 	c->map_len = len;
 	vigil_cring_init(&c->ring, c->map, w->ring_size);
+	vigil_cring_init(&c->lane, (char *)c->map + vigil_cring_map_size(w->ring_size),
+			 VIGIL_CRING_LANE_SIZE);
 	c->evfd = fds[1];
 	fds[1] = -1;
 out:
@@ -231,20 +235,22 @@ int conn_reconnect_due(struct vigil_client *c)
 	return 0;
 }
 
-int conn_drain_ring(struct vigil_client *c, unsigned int max)
+/* Records of the ring read between two looks at the lane. */
+#define RING_BATCH	64
+
+/*
+ * Deliver up to @max records of @r; *@taken counts those consumed,
+ * malformed ones included.  Return: the number delivered, or -EPROTO.
+ */
+static int drain(struct vigil_client *c, struct vigil_cring *r, unsigned int max,
+		 unsigned int *taken)
 {
 	unsigned int n = 0;
-	uint64_t count;
 
-	if (!c->map)
-		return 0;
-	if (c->evfd >= 0 && read(c->evfd, &count, sizeof(count)) < 0) {
-		/* -EAGAIN: no wake-up pending; the ring is read anyway. */
-	}
-	while (n < max && c->map) {
+	for (*taken = 0; *taken < max && c->map; (*taken)++) {
 		struct vigil_message m;
 		const void *rec;
-		int64_t len = vigil_cring_peek(&c->ring, &rec);
+		int64_t len = vigil_cring_peek(r, &rec);
 
 		if (len < 0)
 			return -EPROTO;
@@ -257,7 +263,36 @@ int conn_drain_ring(struct vigil_client *c, unsigned int max)
 			n++;
 			c->on_message(c, &m, c->ctx);
 		}
-		vigil_cring_consume(&c->ring);
+		vigil_cring_consume(r);
 	}
+	return (int)n;
+}
+
+/*
+ * The lane whole, then a batch of the ring, until both are empty or @max
+ * records went out: an AUTH question waits for RING_BATCH records at most.
+ */
+int conn_drain_ring(struct vigil_client *c, unsigned int max)
+{
+	unsigned int n = 0, lane_taken, ring_taken;
+	uint64_t count;
+	int got;
+
+	if (!c->map)
+		return 0;
+	if (c->evfd >= 0 && read(c->evfd, &count, sizeof(count)) < 0) {
+		/* -EAGAIN: no wake-up pending; the rings are read anyway. */
+	}
+	do {
+		got = drain(c, &c->lane, max - n, &lane_taken);
+		if (got < 0)
+			return got;
+		n += (unsigned int)got;
+		got = drain(c, &c->ring, max - n < RING_BATCH ? max - n : RING_BATCH,
+			    &ring_taken);
+		if (got < 0)
+			return got;
+		n += (unsigned int)got;
+	} while (n < max && c->map && (lane_taken || ring_taken));
 	return (int)n;
 }

@@ -75,7 +75,8 @@ struct vigil_client {
 	int evfd;		/* the broker's: records were added */
 	void *map;
 	size_t map_len;
-	struct vigil_cring ring;
+	struct vigil_cring ring;	/* every record but the lane's */
+	struct vigil_cring lane;	/* AUTH and watchdog records: first */
 	struct vigil_frame_reader rd;
 	uint32_t seq;
 	uint64_t conn;		/* connections made, this one's number */
@@ -112,7 +113,10 @@ int conn_connect(struct vigil_client *c);
 void conn_lost(struct vigil_client *c, uint32_t reason);
 int conn_reconnect_due(struct vigil_client *c);
 void conn_close(struct vigil_client *c);
-/* Deliver what the ring holds; the number delivered, or -EPROTO. */
+/*
+ * Deliver what the rings hold, the lane's first; the number delivered,
+ * or -EPROTO.
+ */
 int conn_drain_ring(struct vigil_client *c, unsigned int max);
 
 /* requests.c */

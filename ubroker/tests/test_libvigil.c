@@ -543,6 +543,7 @@ static void a_client_is_not_asked_about_itself(void **state)
 static void bad_answers_are_refused_here(void **state)
 {
 	struct vigil_client_stats st = { .sz = sizeof(st) };
+	const struct vigil_message *auth, *exec;
 	struct vigil_client *c;
 	struct seen s = { 0 };
 	struct rb rb;
@@ -555,16 +556,19 @@ static void bad_answers_are_refused_here(void **state)
 	auth_record(&rb, 11, "/bin/true");
 	broker_record(&rb);
 	assert_int_equal(2, wait_messages(c, &s, 2));
-	assert_int_equal(-EINVAL, vigil_respond(c, s.m[0], VIGIL_VERDICT_ALLOW, 0));
-	assert_int_equal(-EINVAL, vigil_respond(c, s.m[1], 3, 0));
-	assert_int_equal(-EINVAL, vigil_respond(c, s.m[1], VIGIL_VERDICT_ALLOW, 2));
-	assert_int_equal(-EINVAL, vigil_respond(NULL, s.m[1], VIGIL_VERDICT_ALLOW, 0));
-	assert_int_equal(11, vigil_message_auth_id(s.m[1]));
+	/* The AUTH lane is read first: the two may come in either order. */
+	auth = vigil_message_is_auth(s.m[0]) ? s.m[0] : s.m[1];
+	exec = auth == s.m[0] ? s.m[1] : s.m[0];
+	assert_int_equal(-EINVAL, vigil_respond(c, exec, VIGIL_VERDICT_ALLOW, 0));
+	assert_int_equal(-EINVAL, vigil_respond(c, auth, 3, 0));
+	assert_int_equal(-EINVAL, vigil_respond(c, auth, VIGIL_VERDICT_ALLOW, 2));
+	assert_int_equal(-EINVAL, vigil_respond(NULL, auth, VIGIL_VERDICT_ALLOW, 0));
+	assert_int_equal(11, vigil_message_auth_id(auth));
 	/* Too late: the broker's deadline passed; it says so, and counts it. */
 	usleep((DEADLINE_MS + 50) * 1000);
 	spin(c, 20);
-	assert_int_equal(0, vigil_respond(c, s.m[1], VIGIL_VERDICT_ALLOW, 0));
-	assert_int_equal(-EALREADY, vigil_respond(c, s.m[1], VIGIL_VERDICT_DENY, 0));
+	assert_int_equal(0, vigil_respond(c, auth, VIGIL_VERDICT_ALLOW, 0));
+	assert_int_equal(-EALREADY, vigil_respond(c, auth, VIGIL_VERDICT_DENY, 0));
 	spin(c, 50);
 	assert_int_equal(0, vigil_client_stats(c, &st));
 	assert_int_equal(1, st.responses);
@@ -850,6 +854,59 @@ static void refusals_are_told(void **state)
 		vigil_client_close(c[i]);
 }
 
+/* Wait until the broker has handed out every record queued; 0 or -1. */
+static int broker_fed(void)
+{
+	uint64_t end = now_ns() + 2000000000ULL;
+	unsigned int left;
+
+	do {
+		pthread_mutex_lock(&B.lock);
+		left = B.nr_queued;
+		pthread_mutex_unlock(&B.lock);
+		if (!left)
+			return 0;
+		usleep(1000);
+	} while (now_ns() < end);
+	return -1;
+}
+
+/*
+ * An AUTH question overtakes the notifications a product has not read
+ * yet (the AUTH lane): it comes first out of the next
+ * vigil_client_process(), and is answered there.
+ */
+static void auth_overtakes_a_backlog_of_notifications(void **state)
+{
+	struct vigil_client_stats st = { .sz = sizeof(st) };
+	struct seen s = { .answer = VIGIL_VERDICT_DENY };
+	struct vigil_client *c;
+	struct rb rb;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(0, open_client("backlogged", &s, 0, &c));
+	assert_int_equal(0, vigil_subscribe(c, FORK_BIT | AUTH_BIT));
+	for (i = 0; i < 200; i++) {
+		fork_record(&rb, 100 + i);
+		broker_record(&rb);
+	}
+	auth_record(&rb, 77, "/tmp/backlogged");
+	broker_record(&rb);
+	assert_int_equal(0, broker_fed());
+	assert_int_equal(201, vigil_client_process(c));
+	assert_int_equal(VIGIL_EVENT_AUTH_EXEC, vigil_message_type(s.m[0]));
+	assert_int_equal(VIGIL_EVENT_FORK, vigil_message_type(s.m[1]));
+	assert_int_equal(0, s.respond_err);
+	spin(c, 50);
+	assert_int_equal(VIGIL_VERDICT_DENY, verdict_of(77, NULL));
+	assert_int_equal(0, vigil_client_stats(c, &st));
+	assert_int_equal(201, st.messages);
+	assert_int_equal(0, st.dropped);
+	vigil_client_close(c);
+	seen_free(&s);
+}
+
 /* A welcome whose ring could fault later is refused. */
 static void a_welcome_with_a_bad_ring_is_refused(void **state)
 {
@@ -913,6 +970,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_options_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals_are_told, setup, teardown),
+		cmocka_unit_test_setup_teardown(auth_overtakes_a_backlog_of_notifications,
+						setup, teardown),
 		cmocka_unit_test(a_welcome_with_a_bad_ring_is_refused),
 	};
 

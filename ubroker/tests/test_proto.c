@@ -112,7 +112,9 @@ static void hello_names_are_checked(void **state)
 
 	(void)state;
 	assert_int_equal(0, check_built(VIGIL_MSG_HELLO, &h, sizeof(h)));
-	h.flags = 1;
+	h.flags = VIGIL_HELLO_F_LANE;
+	assert_int_equal(0, check_built(VIGIL_MSG_HELLO, &h, sizeof(h)));
+	h.flags = 2;
 	assert_int_equal(-EINVAL, check_built(VIGIL_MSG_HELLO, &h, sizeof(h)));
 	h.flags = 0;
 	h.version = 0;

@@ -71,7 +71,7 @@ static void client_drop(struct vigild_clients *cl, struct client *c)
 	close(c->fd);
 	vigil_frame_reader_reset(&c->rd);
 	if (c->map)
-		munmap(c->map, vigil_cring_map_size(cl->cfg.client_ring_size));
+		munmap(c->map, c->map_len);
 	if (c->evfd >= 0)
 		close(c->evfd);
 	mute_set_clear(&c->mutes);
@@ -135,10 +135,14 @@ static int reply(struct vigild_clients *cl, struct client *c, uint32_t seq,
 	return 0;
 }
 
-/* A sealed memfd for the ring: the client can neither shrink nor grow it. */
-static int make_ring(struct vigild_clients *cl, struct client *c)
+/*
+ * A sealed memfd for the ring, and the lane after it if @lane: the client
+ * can neither shrink nor grow it.
+ */
+static int make_ring(struct vigild_clients *cl, struct client *c, int lane)
 {
-	size_t size = vigil_cring_map_size(cl->cfg.client_ring_size);
+	uint64_t ring_size = cl->cfg.client_ring_size;
+	size_t size = vigil_cring_memfd_size(ring_size, lane);
 	int fd = memfd_create("vigil-client-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
@@ -151,7 +155,12 @@ static int make_ring(struct vigild_clients *cl, struct client *c)
 		c->map = NULL;
 		goto err;
 	}
-	vigil_cring_init(&c->ring, c->map, cl->cfg.client_ring_size);
+	c->map_len = size;
+	vigil_cring_init(&c->ring.r, c->map, ring_size);
+	if (lane)
+		vigil_cring_init(&c->lane.r, (char *)c->map + vigil_cring_map_size(ring_size),
+				 VIGIL_CRING_LANE_SIZE);
+	c->has_lane = lane;
 	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->evfd < 0)
 		goto err_unmap;
@@ -210,7 +219,7 @@ static void on_hello(struct vigild_clients *cl, struct client *c,
 		reply(cl, c, m->seq, -EUSERS, 0);
 		return;
 	}
-	memfd = make_ring(cl, c);
+	memfd = make_ring(cl, c, !!(h->flags & VIGIL_HELLO_F_LANE));
 	if (memfd < 0) {
 		reply(cl, c, m->seq, memfd, 0);
 		return;

@@ -2,12 +2,13 @@
 /*
  * vigild's vendor clients (Documentation/broker-protocol.rst): the unix
  * socket they connect to, checked against the allowlist; each client's
- * ring (a sealed memfd) and wake-up eventfd; every record copied to each
- * client subscribed to its type; AUTH events waiting for every client
- * asked, up to each one's deadline; clients cut off when they miss too
- * many deadlines, stop reading, or break the protocol.  No client can
- * slow another, or the broker, by more than its own deadline.  root may
- * also ask for the broker's status and its list of clients (vigilctl).
+ * ring and AUTH lane (a sealed memfd) and wake-up eventfd; every record
+ * copied to each client subscribed to its type; AUTH events waiting for
+ * every client asked, up to each one's deadline; clients cut off when
+ * they miss too many deadlines, stop reading, or break the protocol.  No
+ * client can slow another, or the broker, by more than its own deadline.
+ * root may also ask for the broker's status and its list of clients
+ * (vigilctl).
  *
  * clients.c holds the connections and their requests; fanout.c the
  * records handed out and the AUTH events waiting for answers.

@@ -20,6 +20,12 @@
 
 #define MAX_PENDING	VIGIL_VERDICT_BATCH_MAX	/* the shim's own bound */
 
+/* One of a client's rings, as the broker fills it. */
+struct client_ring {
+	struct vigil_cring r;
+	uint64_t full_since_ns;		/* full since, or 0 */
+};
+
 struct client {
 	int fd;				/* -1: a free slot */
 	uint32_t id;
@@ -30,11 +36,13 @@ struct client {
 	char name[VIGIL_CLIENT_NAME_MAX];
 	uint64_t events;		/* subscribed to */
 	struct vigil_frame_reader rd;
-	void *map;
-	struct vigil_cring ring;
+	void *map;			/* the memfd's map_len bytes */
+	size_t map_len;
+	struct client_ring ring;	/* every record but the lane's */
+	struct client_ring lane;	/* with has_lane: AUTH and watchdog */
+	int has_lane;			/* its hello said VIGIL_HELLO_F_LANE */
 	int evfd;
 	int woken;			/* records since the last wake-up */
-	uint64_t full_since_ns;		/* its ring has been full since, or 0 */
 	struct vigil_msg_stats st;
 	struct mute_set mutes;
 };

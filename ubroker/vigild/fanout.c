@@ -5,7 +5,7 @@
  * waits for each client asked until that client's deadline (a heap of
  * deadlines gives poll() its timeout), any deny deciding it at once; a
  * client cut off or gone counts as a missing answer at once.  A client
- * whose ring stays full for stall_ms is cut off.  See clients.h.
+ * whose ring (or lane) stays full for stall_ms is cut off.  See clients.h.
  */
 #include <errno.h>
 #include <string.h>
@@ -159,11 +159,17 @@ static int ask(struct vigild_clients *cl, struct pending *p, uint32_t slot)
 
 /* ---- records ------------------------------------------------------------- */
 
-/* Put a record in @c's ring; 0, or -ENOSPC if it did not fit. */
-static int deliver(struct vigild_clients *cl, struct client *c,
+/*
+ * Put a record of @type in @c's ring, or its lane if it has one and the
+ * type travels there; 0, or -ENOSPC if it did not fit.  A ring that stays
+ * full for stall_ms cuts the client off.
+ */
+static int deliver(struct vigild_clients *cl, struct client *c, uint32_t type,
 		   const void *rec, uint32_t len)
 {
-	int err = vigil_cring_push(&c->ring, rec, len);
+	struct client_ring *cr = c->has_lane && vigil_cring_in_lane(type) ?
+				 &c->lane : &c->ring;
+	int err = vigil_cring_push(&cr->r, rec, len);
 
 	if (err == -EPROTO) {
 		clients_cut_off(cl, c, VIGIL_CUT_OFF_PROTOCOL);
@@ -173,13 +179,13 @@ static int deliver(struct vigild_clients *cl, struct client *c,
 		uint64_t now = clients_now_ns();
 
 		c->st.dropped++;
-		if (!c->full_since_ns)
-			c->full_since_ns = now;
-		else if (now - c->full_since_ns >= (uint64_t)cl->cfg.stall_ms * 1000000ULL)
+		if (!cr->full_since_ns)
+			cr->full_since_ns = now;
+		else if (now - cr->full_since_ns >= (uint64_t)cl->cfg.stall_ms * 1000000ULL)
 			clients_cut_off(cl, c, VIGIL_CUT_OFF_STALLED);
 		return err;
 	}
-	c->full_since_ns = 0;
+	cr->full_since_ns = 0;
 	c->st.events++;
 	c->woken = 1;
 	return 0;
@@ -215,7 +221,7 @@ int vigild_clients_record(struct vigild_clients *cl, const void *rec,
 
 		if (!wants(c, v))
 			continue;
-		if (deliver(cl, c, rec, len))
+		if (deliver(cl, c, v->type, rec, len))
 			continue;	/* dropped, or cut off: not asked */
 		if (p && ask(cl, p, i))
 			c->st.auth_missed++;	/* no room to wait: missing */
