@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build vigil.ko for each supported kernel whose headers are installed
-# (or those listed in VIGIL_KERNELS), into build/kmod/<release>/; or for
+# Build vigil.ko for each supported kernel, against the headers
+# scripts/deps.sh unpacked (or those listed in VIGIL_KERNELS), into build/kmod/<release>/; or for
 # the tree named by KDIR= alone, into build/kmod/custom/.  Extra arguments
 # go to kbuild (W=1, C=2, ...).  With VIGIL_TEST_BUILD=1, the test build,
 # with fault injection (kmod/inject.c), goes to build/kmod-test/ instead:
@@ -37,5 +37,5 @@ fi
 kernels=${VIGIL_KERNELS:-$(vigil_kernels)}
 [ -n "$kernels" ] || die "no supported kernel headers: run 'make deps' or set KDIR="
 for kver in $kernels; do
-	build_one "/usr/src/linux-headers-$kver" "$outdir/$kver" "$@"
+	build_one "$(vigil_kdir "$kver")" "$outdir/$kver" "$@"
 done

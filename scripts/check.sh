@@ -13,12 +13,14 @@ results=$repo/build/results
 rm -rf "$results"
 mkdir -p "$results"
 
+# The host's boot before anything runs; the hostboot lane compares.
+"$repo/scripts/hostboot.sh" --snapshot "$results/boot.before"
 if ! "$repo/scripts/deps.sh"; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 
-lanes=(buildtest kunit unittest fuzz vmtest attack pkgtest)
+lanes=(buildtest kunit unittest fuzz vmtest attack pkgtest hostboot)
 declare -A seconds
 
 run_lane() {

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what vigil's build, tests and demo need, from Debian's archive,
-# idempotently: packages only when missing, and Debian's own 6.1 and 6.12
-# kernel images (the -unsigned packages) unpacked into $VIGIL_CACHE for
-# the VM, never installed on the host.
+# idempotently: packages only when missing.  Debian's own 6.1 and 6.12
+# kernels are never installed on the host: their headers (to build the
+# module against) and their images (the -unsigned packages, for the VM)
+# are unpacked into $VIGIL_CACHE.  Installing linux-headers-6.12-amd64
+# would pull in the signed linux-image-6.12 package, which lands in the
+# host's /boot and becomes its default kernel at the next reboot.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,9 +15,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev
+	gcc-12				# what Debian's 6.1 and 6.12 are built with
 	sparse
-	linux-headers-amd64		# Debian 12's 6.1
-	linux-headers-6.12-amd64	# Debian 12's 6.12
 	linux-source-6.12		# checkpatch, kselftest harness, KUnit
 	qemu-system-x86 busybox-static cpio xz-utils
 	util-linux			# mkfs.minix, for the boot-guard test's disk
@@ -26,6 +28,12 @@ packages=(
 	debhelper dh-dkms dkms lintian	# the Debian packages (make deb)
 	debootstrap e2fsprogs		# the packaging lane's test system
 )
+
+# deps.sh --list: the packages it installs, one per line (hostboot.sh).
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${packages[@]}"
+	exit
+fi
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -86,9 +94,63 @@ fetch_kernel() {
 	rm -rf "$tmp"
 }
 
+# The kernel releases that Debian 12's header metapackages point at: 6.1
+# and 6.12, in that order.
+kernel_metas=(linux-headers-amd64 linux-headers-6.12-amd64)
+
+resolve_kernels() {
+	local meta kver
+
+	for meta in "${kernel_metas[@]}"; do
+		kver=$(apt-cache show --no-all-versions "$meta" 2>/dev/null |
+			sed -n 's/^Depends: linux-headers-\([^ ,]*\).*/\1/p')
+		[ -n "$kver" ] || return 1
+		echo "$kver"
+	done
+}
+
+# The headers of $1, and the packages they need to build a module (their
+# -common part, linux-kbuild): downloaded and unpacked into
+# $VIGIL_HEADERS, whose flavour Makefile is pointed at the unpacked
+# -common tree instead of /usr/src.
+fetch_headers() {
+	local kver=$1 tmp deb
+	local kdir=$VIGIL_HEADERS/usr/src/linux-headers-$1
+	local -a pkgs
+
+	[ -f "$kdir/.complete" ] && return
+	note "fetching the headers of $kver (unpacked into $VIGIL_HEADERS, not installed)"
+	mapfile -t pkgs < <(apt-cache show --no-all-versions "linux-headers-$kver" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' |
+		sed -n 's/^ *\(linux-\(headers\|kbuild\)-[^ ]*\).*/\1/p')
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	(cd "$tmp" && apt-get download -q "linux-headers-$kver" "${pkgs[@]}" 2>&1 |
+		grep -v '^W: Download is performed unsandboxed' || true)
+	[ "$(ls "$tmp"/*.deb 2>/dev/null | wc -l)" -eq $((${#pkgs[@]} + 1)) ] ||
+		die "cannot download linux-headers-$kver ${pkgs[*]}"
+	mkdir -p "$VIGIL_HEADERS"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$VIGIL_HEADERS"
+	done
+	rm -rf "$tmp"
+	sed -i "s|^include /usr/src/|include $VIGIL_HEADERS/usr/src/|" "$kdir/Makefile"
+	grep -q "^include $VIGIL_HEADERS/" "$kdir/Makefile" ||
+		die "$kdir/Makefile: unexpected contents"
+	touch "$kdir/.complete"
+}
+
 install_packages
-for kver in $(vigil_kernels); do
-	[ -d "/usr/src/linux-headers-$kver" ] || die "headers for $kver are missing"
+mapfile -t kernels < <(resolve_kernels)
+if [ "${#kernels[@]}" -ne "${#kernel_metas[@]}" ]; then
+	as_root apt-get update -q	# no package lists yet
+	mapfile -t kernels < <(resolve_kernels)
+	[ "${#kernels[@]}" -eq "${#kernel_metas[@]}" ] ||
+		die "cannot find ${kernel_metas[*]} in Debian's archive"
+fi
+for kver in "${kernels[@]}"; do
+	fetch_headers "$kver"
 	fetch_kernel "$kver"
 done
-note "dependencies ready: kernels $(vigil_kernels | tr '\n' ' ')"
+printf '%s\n' "${kernels[@]}" >"$VIGIL_HEADERS/kernels"
+note "dependencies ready: kernels ${kernels[*]}"

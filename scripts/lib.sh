@@ -6,15 +6,18 @@ VIGIL_CACHE=${VIGIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil}
 note() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# The supported kernels: Debian 12's 6.1 and 6.12, as installed by
-# scripts/deps.sh.  Prints one kernel release per line.
-vigil_kernels() {
-	local meta
+# Debian's kernel headers, unpacked (never installed) by scripts/deps.sh.
+VIGIL_HEADERS=$VIGIL_CACHE/headers
 
-	for meta in linux-headers-amd64 linux-headers-6.12-amd64; do
-		dpkg-query -W -f='${Depends}\n' "$meta" 2>/dev/null |
-			sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p'
-	done
+# The supported kernels: Debian 12's 6.1 and 6.12, as scripts/deps.sh
+# found them in the archive.  Prints one kernel release per line.
+vigil_kernels() {
+	cat "$VIGIL_HEADERS/kernels" 2>/dev/null || true
+}
+
+# The build tree of kernel release $1, for make -C.
+vigil_kdir() {
+	echo "$VIGIL_HEADERS/usr/src/linux-headers-$1"
 }
 
 # vigil's version: dkms.conf's, which debian/changelog repeats.

@@ -66,7 +66,8 @@ four_packages() {
 	done
 }
 
-# DKMS with a tree of its own, so that the host's DKMS is left alone.
+# DKMS with a tree of its own, so that the host's DKMS is left alone, and
+# the headers deps.sh unpacked (the host has none installed).
 dkms_builds() {
 	local k=$1 tree=$out/dkms ko
 
@@ -77,7 +78,8 @@ dkms_builds() {
 			--sourcetree "$out/dkms-src/usr/src" || return 1
 	fi
 	dkms build -m vigil -v "$version" -k "$k" --dkmstree "$tree" \
-		--sourcetree "$out/dkms-src/usr/src" || return 1
+		--sourcetree "$out/dkms-src/usr/src" \
+		--kernelsourcedir "$(vigil_kdir "$k")" || return 1
 	# vigil.ko, or vigil.ko.xz where the kernel compresses its modules.
 	ko=$(compgen -G "$tree/vigil/$version/$k/x86_64/module/vigil.ko*" | head -n 1)
 	[ -n "$ko" ] || { echo "dkms build left no vigil.ko for $k"; return 1; }
