@@ -202,6 +202,9 @@ static void rate_limits(void **state)
 	expect_bad("rate_limit = auth_exec:10\n", list);
 	expect_bad("rate_limit = auth_open:10\n", list);
 	expect_bad("rate_limit = watchdog:10\n", list);
+	/* The shim's reports of what it shed: never shed themselves. */
+	expect_bad("rate_limit = source:10\n", list);
+	expect_bad("rate_limit = auth_fallback:10\n", list);
 	expect_bad("rate_limit = file_open:1,file_open:2\n", list);
 	expect_bad("rate_limit = file_open:1,\n", list);
 	expect_bad("rate_limit = ,file_open:1\n", list);

@@ -75,7 +75,11 @@ static int parse_path(const struct config_key *key, const char *value,
 	return 0;
 }
 
-/* A NOTIFY type by name: not AUTH, not the watchdog record.  0 if none. */
+/*
+ * A NOTIFY type by name, 0 if none: not one of the AUTH lane's, which are
+ * AUTH events and the shim's reports (watchdog, fallbacks, sources) that
+ * must never be shed.
+ */
 static uint32_t notify_type(const char *name)
 {
 	uint32_t t;
@@ -86,8 +90,7 @@ static uint32_t notify_type(const char *name)
 		if (n && !strcmp(n, name))
 			break;
 	}
-	if (t == VIGILD_RATE_TYPES || t == VIGIL_EVENT_AUTH_EXEC ||
-	    t == VIGIL_EVENT_AUTH_OPEN || t == VIGIL_EVENT_WATCHDOG)
+	if (t == VIGILD_RATE_TYPES || (VIGIL_EVENT_BIT(t) & VIGIL_LANE_EVENTS))
 		return 0;
 	return t;
 }
