@@ -20,7 +20,7 @@ if ! "$repo/scripts/deps.sh"; then
 	exit 1
 fi
 
-lanes=(buildtest kunit unittest fuzz vmtest attack pkgtest hostboot)
+lanes=(buildtest kunit unittest fuzz models vmtest attack pkgtest hostboot)
 declare -A seconds
 
 run_lane() {
