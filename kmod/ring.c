@@ -51,8 +51,11 @@ static void vigil_ring_wake_notify(struct vigil_ring *ring, u64 now)
 /*
  * A record the consumer waits for was committed: wake it now if it was
  * not woken within VIGIL_RING_WAKE_INTERVAL_NS or the ring is filling up;
- * else when the interval is up, unless the timer runs already (it will
- * see this record too).  Hard IRQ context, from irq_work.
+ * else when the interval is up, unless the timer is queued already (it
+ * will see this record too).  Not hrtimer_active(), which is true while
+ * the callback runs, after its wake-up: the consumer could sleep again
+ * before this record, and nothing would wake it (tools/testing/models/
+ * ring.pml found it).  Hard IRQ context, from irq_work.
  */
 static void vigil_ring_wakeup_fn(struct irq_work *work)
 {
@@ -65,7 +68,7 @@ static void vigil_ring_wakeup_fn(struct irq_work *work)
 		vigil_ring_wake_notify(ring, now);
 		return;
 	}
-	if (!hrtimer_active(&ring->wake_timer))
+	if (!hrtimer_is_queued(&ring->wake_timer))
 		hrtimer_start(&ring->wake_timer, ns_to_ktime(due - now),
 			      HRTIMER_MODE_REL);
 }
