@@ -195,7 +195,7 @@ int vigil_rec_put_str(struct vigil_rec *rec, u16 type, const char *str,
  * vigil_current_root() - current's root directory, to compare with
  * @root: set to it; the pointers only, no reference is taken
  *
- * With interrupts disabled (see vigil_rec_may_lock()) it neither takes
+ * Where it may not lock (vigil_rec_may_lock()) it neither takes
  * fs->lock nor waits for a writer of fs->seq, and gives up instead.
  *
  * Return: false if current has none (an exiting task), or if it could not
@@ -225,7 +225,7 @@ bool vigil_current_root(struct path *root)
 
 /*
  * True unless current's root directory is @view (or there is no @view).
- * False too with interrupts disabled, where no path is built to flag.
+ * False too where it may not lock, where no path is built to flag.
  */
 static bool vigil_other_root(const struct path *view)
 {
@@ -254,7 +254,7 @@ static size_t vigil_rec_field_d_path(struct vigil_rec *rec,
 	 * d_path() resolves from current->fs, which an exiting task has let
 	 * go of before its last files are closed (exit_fs(), then the
 	 * deferred __fput()s).  Only current changes its own fs.  Nor may it
-	 * run with interrupts disabled: see vigil_rec_may_lock().
+	 * run with interrupts or softirqs disabled: see vigil_rec_may_lock().
 	 */
 	if (!current->fs || !vigil_rec_may_lock()) {
 		vigil_rec_field_close_empty(rec, field,

@@ -8,6 +8,7 @@
 
 #include <linux/highuid.h>
 #include <linux/irqflags.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/vigil.h>
@@ -46,15 +47,19 @@ u32 vigil_rec_room(const struct vigil_rec *rec);
 bool vigil_current_root(struct path *root);
 
 /*
- * May a record take locks that are held with interrupts enabled (fs->lock,
- * and d_path()'s rename_lock and mount_lock), or wait for their writers?
- * Not with interrupts disabled: the hook may then hold a lock that an
- * interrupt takes (a siglock, tasklist_lock), and the CPU holding ours
- * may be in that very interrupt, waiting for it.
+ * May a record take locks that are held with interrupts and softirqs
+ * enabled (fs->lock, and d_path()'s rename_lock and mount_lock), or wait
+ * for their writers?  Not with interrupts disabled: the hook may then hold
+ * a lock that an interrupt takes (a siglock, tasklist_lock), and the CPU
+ * holding ours may be in that very interrupt, waiting for it.  Nor with
+ * softirqs disabled, for the same reason one level down: accept(2) grafts
+ * its socket (security_sock_graft()) under sk_callback_lock, taken with
+ * write_lock_bh() and ordered after TCP's softirq-safe bind-hash lock
+ * (the debug kernel's lockdep found it).
  */
 static inline bool vigil_rec_may_lock(void)
 {
-	return !irqs_disabled();
+	return !irqs_disabled() && !in_softirq();
 }
 
 /*
