@@ -76,9 +76,11 @@ void vigil_auth_start(struct vigil_session *s)
 
 struct vigil_auth_counters __percpu *vigil_auth_counters_alloc(void)
 {
-	return __alloc_percpu(VIGIL_AUTH_TYPES *
-			      sizeof(struct vigil_auth_counters),
-			      __alignof__(struct vigil_auth_counters));
+	/* A failure is the handshake's ENOMEM, not a log line. */
+	return __alloc_percpu_gfp(VIGIL_AUTH_TYPES *
+				  sizeof(struct vigil_auth_counters),
+				  __alignof__(struct vigil_auth_counters),
+				  GFP_KERNEL | __GFP_NOWARN);
 }
 
 /* On return no AUTH hook uses the session any more. */

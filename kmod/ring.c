@@ -97,8 +97,9 @@ static int vigil_ring_alloc_pages(struct vigil_ring *ring,
 	unsigned int nr_meta = VIGIL_RING_META_PAGES;
 	unsigned int i;
 
+	/* A failure is the handshake's ENOMEM, not a log line. */
 	ring->pages = kvcalloc(nr_meta + 2 * nr_data, sizeof(*ring->pages),
-			       GFP_KERNEL_ACCOUNT);
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ring->pages)
 		return -ENOMEM;
 

@@ -31,7 +31,9 @@ int vigil_vcache_init(struct vigil_vcache *c, unsigned int size)
 	c->entries = NULL;
 	if (!size)
 		return 0;
-	c->entries = kvcalloc(size, sizeof(*c->entries), GFP_KERNEL_ACCOUNT);
+	/* A failure is the handshake's ENOMEM, not a log line. */
+	c->entries = kvcalloc(size, sizeof(*c->entries),
+			      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!c->entries)
 		return -ENOMEM;
 	for (i = 0; i < size; i++)
