@@ -15,8 +15,13 @@
 #   make buildtest    build lane: W=1, sparse, checkpatch, ABI check
 #   make kunit        KUnit lane (UML, KASAN, lockdep)
 #   make unittest     user-space unit tests (ASan, UBSan)
-#   make fuzz         each fuzzer for FUZZ_SECONDS (default 60)
+#   make fuzz         each fuzzer for FUZZ_SECONDS (default 60), then
+#                     trinity and 10^6 ioctls in the debug kernel
+#   make models       the spin models of the ring and the AUTH waiters
 #   make vmtest       selftests in QEMU on Debian's 6.1 and 6.12 kernels
+#                     (scripts/vmtest.sh debug: on the debug kernel)
+#   make coverage     the debug kernel's selftests, then the shim's line
+#                     coverage (table, total, HTML in build/coverage/)
 #   make attack       the attack suite in QEMU on both kernels; prints its
 #                     table (ATTACK_ROWS=flood,sigstop picks attacks)
 #   make bench        benchmarks in the VM; prints tables
@@ -35,7 +40,7 @@
 export KDIR
 
 .PHONY: all modules vigild deps check demo buildtest kunit unittest fuzz \
-	vmtest attack bench abi-update install uninstall dkms-install deb pkgtest clean
+	models coverage vmtest attack bench abi-update install uninstall dkms-install deb pkgtest clean
 
 all: modules vigild
 
@@ -63,8 +68,20 @@ kunit: deps
 unittest: deps
 	scripts/unittest.sh
 
+# Then the long pass in the debug kernel: trinity for 10 minutes per user,
+# and a million random ioctls.
 fuzz: deps
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz.sh
+	VIGIL_TESTS="ioctl_fuzz_test trinity_test.sh" VIGIL_VM_RUNS=selftests \
+		VIGIL_VM_APPEND="vigil_trinity_seconds=600 vigil_ioctl_calls=1000000" \
+		scripts/vmtest.sh debug
+
+models: deps
+	scripts/models.sh
+
+coverage: deps
+	scripts/vmtest.sh debug
+	scripts/coverage.sh
 
 vmtest: deps
 	scripts/vmtest.sh

@@ -36,6 +36,10 @@ if [ -n "${VIGIL_TEST_BUILD:-}" ]; then
 fi
 kernels=${VIGIL_KERNELS:-$(vigil_kernels)}
 [ -n "$kernels" ] || die "no supported kernel headers: run 'make deps' or set KDIR="
+# A kernel with gcov (the debug kernel) gets a module that records its
+# coverage (scripts/coverage.sh reads it).
 for kver in $kernels; do
-	build_one "$(vigil_kdir "$kver")" "$outdir/$kver" "$@"
+	gcov=
+	grep -qx 'CONFIG_GCOV_KERNEL=y' "$(vigil_kdir "$kver")/.config" && gcov=VIGIL_GCOV=1
+	build_one "$(vigil_kdir "$kver")" "$outdir/$kver" $gcov "$@"
 done

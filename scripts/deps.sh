@@ -27,6 +27,9 @@ packages=(
 	groff-base			# checking the man pages
 	debhelper dh-dkms dkms lintian	# the Debian packages (make deb)
 	debootstrap e2fsprogs		# the packaging lane's test system
+	spin				# the model checks (tools/testing/models/)
+	lcov				# the shim's coverage (scripts/coverage.sh)
+	trinity				# the syscall fuzzer, in the debug VM
 )
 
 # deps.sh --list: the packages it installs, one per line (hostboot.sh).

@@ -18,15 +18,6 @@ src=$("$repo/scripts/kernel-source.sh")
 build=$VIGIL_CACHE/kunit-build
 log=$repo/build/kunit.log
 
-# Make kmod/ a driver of the tree: one Kconfig line, one Makefile line.
-link_kmod() {
-	ln -sfn "$repo/kmod" "$src/drivers/vigil"
-	grep -q 'drivers/vigil/Kconfig' "$src/drivers/Kconfig" ||
-		sed -i '$i source "drivers/vigil/Kconfig"' "$src/drivers/Kconfig"
-	grep -q 'CONFIG_VIGIL)' "$src/drivers/Makefile" ||
-		echo 'obj-$(CONFIG_VIGIL) += vigil/' >>"$src/drivers/Makefile"
-}
-
 # Kernel reports that fail the lane even when every case passed: KASAN,
 # lockdep, and warnings from vigil's own code.
 kernel_reports() {
@@ -66,7 +57,7 @@ forget_other_checkouts() {
 	fi
 }
 
-link_kmod
+vigil_link_kmod "$src"
 forget_other_checkouts
 mkdir -p "$repo/build"
 note "KUnit on UML (log: $log)"

@@ -20,6 +20,17 @@ vigil_kdir() {
 	echo "$VIGIL_HEADERS/usr/src/linux-headers-$1"
 }
 
+# Make kmod/ a driver of the kernel tree $1 (the unpacked
+# linux-source-6.12): one Kconfig line, one Makefile line, and the link,
+# to this checkout (the KUnit lane builds it in; the debug kernel does not).
+vigil_link_kmod() {
+	ln -sfn "$repo/kmod" "$1/drivers/vigil"
+	grep -q 'drivers/vigil/Kconfig' "$1/drivers/Kconfig" ||
+		sed -i '$i source "drivers/vigil/Kconfig"' "$1/drivers/Kconfig"
+	grep -q 'CONFIG_VIGIL)' "$1/drivers/Makefile" ||
+		echo 'obj-$(CONFIG_VIGIL) += vigil/' >>"$1/drivers/Makefile"
+}
+
 # vigil's version: dkms.conf's, which debian/changelog repeats.
 vigil_version() {
 	sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$repo/dkms.conf"

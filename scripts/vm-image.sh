@@ -52,9 +52,17 @@ cp "$build/ubroker/static/vigild" "$build/ubroker/static/vigild-abi2" \
 	"$build/selftests/vigil_child" "$build/selftests/vigil_attack" \
 	"$stage/vigil/bin/"
 cp -a "$build/selftests/." "$stage/vigil/tests/"
+# trinity (trinity_test.sh, on the debug kernel), with the C library it
+# is linked with: the one dynamic program in the image.
+cp /usr/bin/trinity "$stage/vigil/bin/"
+for lib in $(ldd /usr/bin/trinity | grep -o '/[^ ]*'); do
+	mkdir -p "$stage$(dirname "$lib")"
+	cp -L "$lib" "$stage$lib"
+done
 # A developer's shortcut: VIGIL_TESTS="auth_test mmap_test" runs only those.
 if [ -n "${VIGIL_TESTS:-}" ]; then
 	printf '%s\n' $VIGIL_TESTS >"$stage/vigil/tests/tests.list"
+	: >"$stage/vigil/tests/debug-tests.list"
 fi
 (cd "$stage" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$out"

@@ -5,11 +5,18 @@
 # own kernel under QEMU with the module and run the selftests; then the
 # boot-guard test, across real reboots with a persistent disk
 # (tools/testing/vm/bootguard.sh), and once more with vigil.disable=1.
+# The kernel "debug" (scripts/vmtest.sh debug; not yet by default) is the
+# debug kernel (scripts/debug-kernel.sh, built once and cached): the
+# selftests alone, with the kernel log and kmemleak checked after each
+# (vigil_checks=1, tools/testing/vm/run-tests.sh).
 # VIGIL_VM_RUNS picks among the runs: selftests, bootguard,
-# bootguard-disabled (default: all).  Counts every test case of every
+# bootguard-disabled (default: all); VIGIL_VM_APPEND adds to the debug
+# kernel's command line (make fuzz: trinity's and the ioctl fuzzer's
+# length).  Counts every test case of every
 # kernel; a test binary that dies counts as failed, as does a boot that
-# hangs or panics.  Writes "PASSED FAILED"
-# to the file named by VIGIL_RESULT, if set.
+# hangs or panics.  VIGIL_VM_JOBS=2 runs two kernels side by side (each
+# VM runs its vCPUs in one host thread); by default one at a time.  Writes
+# "PASSED FAILED" to the file named by VIGIL_RESULT, if set.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,19 +92,32 @@ new_disk() {
 	mkfs.minix "$1" >/dev/null
 }
 
-for kver in $kernels; do
-	dir=$repo/build/vm/$kver
-	vmlinuz=$VIGIL_CACHE/kernels/$kver/vmlinuz
+# run_kernel KVER CHECKS: every run of one kernel (CHECKS=1: the debug
+# kernel's: the selftests alone, with its checkers, slower), in the
+# background; its counts go to build/vm/KVER/counts, its output to
+# build/vm/KVER/lane.log.
+run_kernel() {
+	local kver=$1 checks=$2 run runs start timeout=1500
+	local dir=$repo/build/vm/$1 vmlinuz=$VIGIL_CACHE/kernels/$1/vmlinuz
+
+	passed=0
+	failed=0
 	[ -f "$vmlinuz" ] || die "no kernel image for $kver: run 'make deps'"
 	mkdir -p "$dir"
 	"$repo/scripts/vm-image.sh" "$kver" "$dir/initramfs.cpio.gz"
-	note "VM tests on $kver (logs: $dir)"
 	start=$(date +%s)
-	passed=0
-	failed=0
-	for run in ${VIGIL_VM_RUNS:-selftests bootguard bootguard-disabled}; do
+	runs=${VIGIL_VM_RUNS:-selftests bootguard bootguard-disabled}
+	[ -z "$checks" ] || { runs=selftests; timeout=5400; }
+	for run in $runs; do
 		case $run in
-		selftests) vm_run selftests 1500 --mode test ;;
+		selftests)
+			# The debug kernel's run writes the module's coverage
+			# to a disk of its own (scripts/coverage.sh reads it).
+			rm -f "$dir/gcov.img"
+			[ -z "$checks" ] || truncate -s 64M "$dir/gcov.img"
+			vm_run selftests "$timeout" --mode test \
+				${checks:+--append "vigil_checks=1 ${VIGIL_VM_APPEND:-}" --disk "$dir/gcov.img"}
+			;;
 		bootguard)
 			new_disk "$dir/bootguard.img"
 			vm_run bootguard 600 --mode bootguard --reboot \
@@ -112,8 +132,51 @@ for kver in $kernels; do
 		esac
 	done
 	echo "vmtest $kver: $passed passed, $failed failed ($(($(date +%s) - start))s)"
-	total_passed=$((total_passed + passed))
-	total_failed=$((total_failed + failed))
+	echo "$passed $failed" >"$dir/counts"
+}
+
+# The kernels' releases, the debug kernel's built first (a failed build
+# counts as one failure) and run first: it takes longest, the others run
+# one after the other beside it.
+releases=()
+debug_release=
+for kver in $kernels; do
+	if [ "$kver" = debug ]; then
+		if debug_release=$("$repo/scripts/debug-kernel.sh"); then
+			releases=("$debug_release" "${releases[@]}")
+		else
+			total_failed=$((total_failed + 1))
+		fi
+	else
+		releases+=("$kver")
+	fi
+done
+
+# What every image holds, built once before the kernels run side by side.
+"$repo/scripts/build-vm-userspace.sh" >/dev/null
+jobs_max=${VIGIL_VM_JOBS:-1}
+for kver in "${releases[@]}"; do
+	mkdir -p "$repo/build/vm/$kver"
+	rm -f "$repo/build/vm/$kver/counts"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n || true
+	done
+	note "VM tests on $kver (logs: $repo/build/vm/$kver)"
+	checks=
+	[ "$kver" != "$debug_release" ] || checks=1
+	run_kernel "$kver" "$checks" >"$repo/build/vm/$kver/lane.log" 2>&1 &
+done
+wait
+
+for kver in "${releases[@]}"; do
+	cat "$repo/build/vm/$kver/lane.log"
+	if read -r p f <"$repo/build/vm/$kver/counts" 2>/dev/null; then
+		total_passed=$((total_passed + p))
+		total_failed=$((total_failed + f))
+	else
+		echo "vmtest $kver: the lane broke down"
+		total_failed=$((total_failed + 1))
+	fi
 done
 
 [ -n "${VIGIL_RESULT:-}" ] && echo "$total_passed $total_failed" >"$VIGIL_RESULT"

@@ -9,7 +9,9 @@
  * may be counted as the shim's own error, and the module must serve a
  * broker afterwards.
  *
- * The seed is logged; VIGIL_FUZZ_SEED=N replays a run.
+ * The seed is logged; VIGIL_FUZZ_SEED=N replays a run.  It runs for
+ * FUZZ_SECONDS, or, given vigil_ioctl_calls=N on the kernel command line
+ * (make fuzz gives the debug kernel 1000000), until N calls are made.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,12 +167,18 @@ static int open_session(int handshake)
 	return fd;
 }
 
-TEST(random_ioctls_fail_as_documented)
+/* make fuzz's million calls take minutes on the debug kernel. */
+FIXTURE(fuzz) {};
+FIXTURE_SETUP(fuzz) {}
+FIXTURE_TEARDOWN(fuzz) {}
+
+TEST_F_TIMEOUT(fuzz, random_ioctls_fail_as_documented, 3600)
 {
 	struct vigil_watchdog_status before, after;
 	const char *env = getenv("VIGIL_FUZZ_SEED");
+	const char *goal = getenv("vigil_ioctl_calls");
 	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) ^ getpid();
-	unsigned long calls = 0, rounds = 0;
+	unsigned long calls = 0, rounds = 0, target = goal ? strtoul(goal, NULL, 0) : 0;
 	struct arena a;
 	time_t end;
 	char *log;
@@ -188,7 +196,7 @@ TEST(random_ioctls_fail_as_documented)
 	vt_klog_mark("vigil-test: ioctl fuzzing begins\n");
 
 	end = time(NULL) + FUZZ_SECONDS;
-	while (time(NULL) < end) {
+	while (target ? calls < target : time(NULL) < end) {
 		int session = open_session(rnd() % 4 != 0);
 		int control = open(VT_DEVICE, O_RDONLY | O_CLOEXEC);
 

@@ -29,6 +29,10 @@
  *   vigil_child as-user ID PATH ARG...
  *                                the same as user and group ID: a vendor's
  *                                product, say, which runs as nobody special
+ *   vigil_child as-member ID PATH ARG...
+ *                                as user and group ID, and a member of
+ *                                the vigil group: one who may open
+ *                                /dev/vigil, but is not the broker
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -98,11 +102,12 @@ static int exec_path(const char *path, char **argv)
 /* The vigil user of the VM image: tools/testing/vm/etc/passwd. */
 #define BROKER_ID	990
 
-static int as_user(unsigned int id, const char *path, char **argv)
+/* Become user and group @id, with the vigil group too if @member. */
+static int as_user(unsigned int id, int member, const char *path, char **argv)
 {
-	gid_t gid = id;
+	gid_t groups[2] = { id, BROKER_ID };
 
-	if (setgroups(1, &gid) || setgid(id) || setuid(id)) {
+	if (setgroups(member ? 2 : 1, groups) || setgid(id) || setuid(id)) {
 		perror("vigil_child as-user");
 		return 125;
 	}
@@ -225,9 +230,11 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "exec"))
 		return exec_path(argv[2], argv + 2);
 	if (argc >= 3 && !strcmp(argv[1], "as-broker"))
-		return as_user(BROKER_ID, argv[2], argv + 2);
+		return as_user(BROKER_ID, 0, argv[2], argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "as-user"))
-		return as_user((unsigned int)atoi(argv[2]), argv[3], argv + 3);
+		return as_user((unsigned int)atoi(argv[2]), 0, argv[3], argv + 3);
+	if (argc >= 4 && !strcmp(argv[1], "as-member"))
+		return as_user((unsigned int)atoi(argv[2]), 1, argv[3], argv + 3);
 	if (argc >= 2 && !strcmp(argv[1], "exeloop"))
 		return exeloop();
 	if (argc >= 3 && !strcmp(argv[1], "waitexec")) {
