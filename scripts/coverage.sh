@@ -16,7 +16,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/lib.sh"
 
 result=${1:-}
-min=${VIGIL_COVERAGE_MIN:-75}
+min=${VIGIL_COVERAGE_MIN:-90}
 out=$repo/build/coverage
 release=$(ls "$VIGIL_CACHE/kernels" | grep -- '-vigil-debug$' | tail -n 1 || true)
 objs=$repo/build/kmod-test/$release
