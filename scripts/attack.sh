@@ -30,7 +30,7 @@ for kver in $kernels; do
 	boot=0
 	"$repo/tools/testing/vm/run.sh" --kernel "$vmlinuz" \
 		--initramfs "$dir/initramfs.cpio.gz" --out "$dir" --mode attack \
-		--timeout 1500 ${ATTACK_ROWS:+--append "attack_rows=$ATTACK_ROWS"} ||
+		--timeout 900 ${ATTACK_ROWS:+--append "attack_rows=$ATTACK_ROWS"} ||
 		boot=$?
 	grep -E '^(not )?ok |^# ' "$dir/results.log" | grep -v '^# attack|' || true
 	read -r p f < <(awk '/^ok /{p++} /^not ok /{f++} END{print p+0, f+0}' \

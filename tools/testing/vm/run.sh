@@ -32,8 +32,12 @@
 #
 # The console (kernel log) goes to DIR/console.log, the second serial port
 # (test output) to DIR/results.log; in demo and shell modes the console is
-# this terminal.  A boot that hangs or panics is killed at the timeout and
-# reported as a failure; the console log stays for a post-mortem.
+# this terminal.  A boot that hangs or panics is reported as a failure;
+# the console log stays for a post-mortem.  At the timeout the VM first
+# gets an NMI (QEMU's monitor, on DIR/monitor.sock): with
+# unknown_nmi_panic and panic_print=0x41 on its command line, its kernel
+# panics and prints every task's stack and every CPU's backtrace, so that
+# the log says where it hung.  Then QEMU is killed.
 set -euo pipefail
 
 kernel= initramfs= mode=test out=. timeout=600 append= smp=2
@@ -61,7 +65,7 @@ done
 mkdir -p "$out"
 : >"$out/results.log"
 
-cmdline="console=ttyS0 panic=-1 vigil_mode=$mode $append"
+cmdline="console=ttyS0 panic=-1 unknown_nmi_panic panic_print=0x41 vigil_mode=$mode $append"
 serial=(-serial "file:$out/console.log" -serial "file:$out/results.log")
 case $mode in
 demo | shell)
@@ -98,22 +102,64 @@ steal_on_request &
 stealer=$!
 trap 'kill $stealer 2>/dev/null || true' EXIT
 
+# exited PID SECONDS: true once PID has exited, false after SECONDS.
+exited() {
+	local i
+
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
+# monitor COMMAND: one command to QEMU's monitor.
+monitor() {
+	python3 - "$out/monitor.sock" "$1" <<-'EOF' || true
+	import socket, sys, time
+	s = socket.socket(socket.AF_UNIX)
+	s.connect(sys.argv[1])
+	s.sendall(sys.argv[2].encode() + b"\n")
+	time.sleep(1)
+	EOF
+}
+
 status=0
-timeout -k 5 "$timeout" qemu-system-x86_64 -pidfile "$out/qemu.pid" \
+rm -f "$out/monitor.sock"
+qemu-system-x86_64 -pidfile "$out/qemu.pid" \
 	-machine q35 -cpu max -smp "$smp" -m 1G \
 	-nodefaults -no-user-config -display none "${reboot[@]}" "${disk[@]}" \
 	-kernel "$kernel" -initrd "$initramfs" -append "$cmdline" "${accel[@]}" \
-	"${serial[@]}" || status=$?
+	-monitor "unix:$out/monitor.sock,server,nowait" "${serial[@]}" &
+qemu=$!
+if exited $qemu "$timeout"; then
+	wait $qemu || status=$?
+else
+	echo "run.sh: the VM did not finish within ${timeout}s: an NMI asks its kernel for its stacks" >&2
+	monitor nmi
+	exited $qemu 60 || kill -KILL $qemu 2>/dev/null || true
+	wait $qemu 2>/dev/null || true
+	status=124
+fi
 
 if ! grep -q '^VIGIL-VM-DONE' "$out/results.log"; then
-	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-		echo "run.sh: the VM did not finish within ${timeout}s: killed" >&2
+	if [ "$status" -eq 124 ]; then
+		echo "run.sh: the VM did not finish within ${timeout}s: stopped" >&2
 	else
 		echo "run.sh: the VM stopped before finishing (QEMU status $status)" >&2
 	fi
 	[ -f "$out/console.log" ] && {
 		echo "run.sh: last lines of $out/console.log:" >&2
-		tail -n 30 "$out/console.log" >&2
+		sed '/NMI received for unknown reason/,$d' "$out/console.log" | tail -n 30 >&2
+		# The NMI's report: every user task and every kernel thread
+		# not idle, with the stacks of those not sleeping
+		# interruptibly (R, D), and the CPUs' backtraces.
+		sed -n '/NMI received for unknown reason/,$p' "$out/console.log" |
+			awk '/\] task:/ { show = $0 !~ / state:[SI] /
+					 if (show || $0 !~ / ppid:(0|2) /) print
+					 next }
+			     /Kernel panic|NMI backtrace|Sending NMI|CPU: [0-9]/ { show = 1 }
+			     show' | head -n 800 >&2
 	}
 	exit 1
 fi
