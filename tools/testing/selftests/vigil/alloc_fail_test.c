@@ -244,19 +244,6 @@ static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* Not vt_write_file(): it would create, truncate and chmod the file. */
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static void settings_save(FIXTURE_DATA(alloc_fail) *self)
 {
 	size_t i;
@@ -283,7 +270,7 @@ static int settings_apply(const char **what)
 	}
 	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
 		*what = knobs[i].path;
-		err = knobs[i].value ? write_text(knobs[i].path, knobs[i].value) : 0;
+		err = knobs[i].value ? vt_write_text(knobs[i].path, knobs[i].value) : 0;
 		if (err)
 			return err;
 	}
@@ -296,7 +283,7 @@ static void settings_restore(FIXTURE_DATA(alloc_fail) *self)
 
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
 		if (self->knob[i][0])
-			write_text(knobs[i].path, self->knob[i]);
+			vt_write_text(knobs[i].path, self->knob[i]);
 	for (i = 0; i < ARRAY_SIZE(params); i++)
 		if (self->param[i][0])
 			vt_param_write(params[i].name, self->param[i]);
@@ -1079,7 +1066,7 @@ TEST_F_TIMEOUT(alloc_fail, the_walks_leaked_nothing, 300)
 	if (access(KMEMLEAK, W_OK))
 		SKIP(return, "no %s: a kernel without kmemleak", KMEMLEAK);
 	sleep(6);
-	ASSERT_EQ(0, write_text(KMEMLEAK, "scan")) TH_LOG("kmemleak is off");
+	ASSERT_EQ(0, vt_write_text(KMEMLEAK, "scan")) TH_LOG("kmemleak is off");
 	vt_read_text(KMEMLEAK, report, sizeof(report));
 	EXPECT_STREQ("", report) TH_LOG("kmemleak:\n%s", report);
 	expect_clean_end(_metadata, self);

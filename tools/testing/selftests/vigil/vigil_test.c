@@ -303,17 +303,24 @@ static int param_open(const char *name, int flags)
 	return open(path, flags | O_CLOEXEC);
 }
 
-int vt_param_write(const char *name, const char *value)
+int vt_write_text(const char *path, const char *text)
 {
-	int fd = param_open(name, O_WRONLY);
-	int err = 0;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
+	if (write(fd, text, strlen(text)) < 0)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+int vt_param_write(const char *name, const char *value)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/vigil/parameters/%s", name);
+	return vt_write_text(path, value);
 }
 
 int vt_param_read(const char *name, char *buf, size_t len)

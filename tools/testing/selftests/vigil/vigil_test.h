@@ -140,6 +140,12 @@ pid_t vt_spawn_vigild(const char *out, const char *err, char *const argv[]);
 int vt_module_unload(void);
 int vt_module_loaded(void);
 
+/*
+ * Write @text to an existing file (sysfs, debugfs, procfs), as echo does:
+ * no create, truncate or chmod (vt_write_file() does those).  0 or -errno.
+ */
+int vt_write_text(const char *path, const char *text);
+
 /* A module parameter in sysfs: write or read; 0 or -errno. */
 int vt_param_write(const char *name, const char *value);
 int vt_param_read(const char *name, char *buf, size_t len);

@@ -124,19 +124,6 @@ static void make_events(void)
 	vt_reap(pid);
 }
 
-/* Write @text to a sysfs file: 0 or -errno. */
-static int sysfs_write(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 #define REARM_FILE	"/sys/kernel/vigil/watchdog/rearm"
 
 static int spawn_exec_and_reap(void)
@@ -915,7 +902,7 @@ TEST(rearm_when_armed_is_ealready)
 	ASSERT_EQ(0, vt_watchdog(&st));
 	ASSERT_EQ(VIGIL_WATCHDOG_ARMED, st.state);
 	EXPECT_EQ(-EALREADY, vt_rearm());
-	EXPECT_EQ(-EALREADY, sysfs_write(REARM_FILE, "1"));
+	EXPECT_EQ(-EALREADY, vt_write_text(REARM_FILE, "1"));
 }
 
 /* capset(2): drop every capability of this thread. */
@@ -974,7 +961,7 @@ TEST(bad_watchdog_commands_are_refused)
 	EXPECT_EQ(-1, ioctl(fd, VIGIL_IOC_WATCHDOG, NULL));
 	EXPECT_EQ(EFAULT, errno);
 	close(fd);
-	EXPECT_EQ(-EINVAL, sysfs_write(REARM_FILE, "2"));
+	EXPECT_EQ(-EINVAL, vt_write_text(REARM_FILE, "2"));
 }
 
 /* The state in sysfs agrees with the ioctl's. */
