@@ -59,6 +59,7 @@ struct vigild {
 	uint64_t events;		/* the NOTIFY types it writes (--events) */
 	int events_given;
 	uint64_t delivered;
+	uint64_t quiet_sources;		/* source reports of no loss: unwritten */
 	uint64_t malformed;
 	uint64_t reported_drops;	/* drops already reported */
 	uint64_t started_ns;
@@ -391,6 +392,8 @@ static int on_record(const void *rec, uint32_t len, void *ctx)
 			vigild_print_source(stdout, d->format, &view,
 					    vigild_sources_delivered(&d->sources,
 								     view.fixed.source.uid));
+		else
+			d->quiet_sources++;
 		d->delivered++;
 		return 0;
 	}
@@ -708,7 +711,7 @@ static void summary(struct vigild *d)
 		" dropped (ring_full=%" PRIu64 " nested=%" PRIu64
 		" discarded=%" PRIu64 " internal=%" PRIu64 " rate_limit=%" PRIu64
 		" source_budget=%" PRIu64 "), %" PRIu64 " malformed, of %" PRIu64
-		" produced\n",
+		" produced; %" PRIu64 " source reports of no loss not written\n",
 		d->delivered, vigil_ring_dropped(&snap),
 		(uint64_t)snap.dropped[VIGIL_DROP_RING_FULL],
 		(uint64_t)snap.dropped[VIGIL_DROP_NESTED],
@@ -716,7 +719,7 @@ static void summary(struct vigild *d)
 		(uint64_t)snap.dropped[VIGIL_DROP_INTERNAL],
 		(uint64_t)snap.dropped[VIGIL_DROP_RATE_LIMIT],
 		(uint64_t)snap.dropped[VIGIL_DROP_SOURCE_BUDGET], d->malformed,
-		(uint64_t)snap.produced);
+		(uint64_t)snap.produced, d->quiet_sources);
 	if (d->auth)
 		fprintf(stderr, "vigild: %" PRIu64 " verdicts applied, %" PRIu64
 			" too late\n", d->verdicts, d->late);

@@ -141,8 +141,10 @@ test_drops_are_reported() {
 	produced=$(echo "$summary" | sed 's/.* of \([0-9]*\) produced.*/\1/')
 	[ "$((delivered + dropped))" -eq "$produced" ] ||
 		fail "delivered $delivered + dropped $dropped != produced $produced"
-	[ "$(grep -c '"seq"' $T.out)" -eq "$delivered" ] ||
-		fail "$delivered delivered but $(grep -c '"seq"' $T.out) lines"
+	# And each is a line, but the reports of sources that lost nothing.
+	quiet=$(echo "$summary" | sed 's/.*; \([0-9]*\) source reports of no loss.*/\1/')
+	[ "$(grep -c '"seq"' $T.out)" -eq "$((delivered - quiet))" ] ||
+		fail "$delivered delivered ($quiet quiet source reports) but $(grep -c '"seq"' $T.out) lines"
 }
 
 # rate_limit in the configuration: the shim lets so many through a second,
@@ -150,11 +152,15 @@ test_drops_are_reported() {
 test_rate_limits_skip_and_count() {
 	echo "rate_limit = exec:3" >$T.conf
 	start_vigild --config $T.conf
+	t0=$(cut -d. -f1 /proc/uptime)
 	for _ in $(seq 30); do $CHILD exit 0; done
+	secs=$(($(cut -d. -f1 /proc/uptime) - t0 + 1))
 	stop_vigild TERM
 	lines=$(grep -c '"event":"exec"' $T.out)
-	# 3 a second: 30 execs take well under the 3 seconds that would let 9.
-	[ "$lines" -ge 1 ] && [ "$lines" -le 9 ] || fail "$lines exec lines: $(cat $T.out)"
+	# 3 a second, in each second the 30 execs touched (the debug kernel
+	# takes 3 s for them; others well under 1 s).
+	[ "$lines" -ge 1 ] && [ "$lines" -le $((3 * (secs + 1))) ] ||
+		fail "$lines exec lines in $secs s: $(cat $T.out)"
 	skipped=$(sed -n 's/.*rate limit exec: 3\/s, \([0-9]*\) skipped.*/\1/p' $T.err)
 	[ -n "$skipped" ] || fail "no rate limit line: $(cat $T.err)"
 	[ "$((lines + skipped))" -ge 30 ] || fail "$lines lines + $skipped skipped < 30"
