@@ -339,7 +339,13 @@ TEST_F(auth, closing_releases_waiting_execs)
 	vigil_shim_close(&self->shim);
 	for (n = 0; n < 8; n++)
 		EXPECT_EQ(0, vt_reap(child[n]));
-	EXPECT_LE(ms_since(t0), SLACK_MS);
+	/*
+	 * Released at the close, not at their 20 s deadline: the time also
+	 * holds 8 execs and exits, which take 500 ms on the debug kernel.
+	 */
+	TH_LOG("8 execs released and done %llu ms after close",
+	       (unsigned long long)ms_since(t0));
+	EXPECT_LE(ms_since(t0), 5 * SLACK_MS);
 }
 
 /* A child that inherited the broker's descriptor is never asked. */
