@@ -569,6 +569,35 @@ TEST_F(cat, a_mount_and_an_umount)
 	umount2(MNT, 0);
 }
 
+/* The new mount API: a tmpfs from fsopen() and fsmount(), put at MNT by move_mount(2). */
+static int move_mount_tmpfs(void *arg)
+{
+	int fs, mnt;
+
+	(void)arg;
+	umount2(MNT, MNT_DETACH);
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		return 1;
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		return 2;
+	return move_mount(mnt, "", AT_FDCWD, MNT, MOVE_MOUNT_F_EMPTY_PATH) ? 3 : 0;
+}
+
+TEST_F(cat, a_move_mount)
+{
+	mkdir(MNT, 0755);
+	THREE_WAYS(VIGIL_EVENT_MOUNT, move_mount_tmpfs, NULL, ({
+		EXPECT_STREQ(MNT, v->path.data);
+		EXPECT_STREQ("tmpfs", v->fstype.data);
+		/* The mount moved: a detached one, which d_path names "/". */
+		EXPECT_STREQ("/", v->source.data);
+		EXPECT_EQ(VIGIL_MOUNT_F_MOVE_MOUNT, v->fixed.mount.flags);
+	}));
+	umount2(MNT, MNT_DETACH);
+}
+
 /* ---- network -------------------------------------------------------------- */
 
 /* A server and a client, each its own child: which pid did what. */

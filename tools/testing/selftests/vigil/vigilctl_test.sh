@@ -34,6 +34,30 @@ expect_out() {
 	esac
 }
 
+# sysfs_agrees JSON: /sys/kernel/vigil/watchdog/, one value per file, says
+# what vigilctl's JSON status (the same ioctl) says.
+sysfs_agrees() {
+	wd=/sys/kernel/vigil/watchdog
+	# The watchdog's object, up to its faults (the boot guard's has a state too).
+	json=$(echo "$1" | sed -n 's/.*"watchdog":{\([^{}]*\),"faults":{.*/\1/p')
+	[ -n "$json" ] || fail "no watchdog in vigilctl's JSON: $1"
+	for key in state reason trips trip_time_ns auto_rearms degrades window_faults; do
+		want=$(echo "$json" | sed -n "s/.*\"$key\":\"*\([a-z_0-9]*\).*/\1/p")
+		[ -n "$want" ] && [ "$(cat $wd/$key)" = "$want" ] ||
+			fail "sysfs $key is '$(cat $wd/$key)', vigilctl says '$want'"
+	done
+	hooks=detached
+	case $json in *'"hooks_attached":true'*) hooks=attached ;; esac
+	[ "$(cat $wd/hooks)" = $hooks ] || fail "sysfs hooks is '$(cat $wd/hooks)', not $hooks"
+	for key in rearm_wait_ms auto_rearm_wait_ms recover_wait_ms; do
+		case $(cat $wd/$key) in
+		'' | *[!0-9]*) fail "sysfs $key is '$(cat $wd/$key)', not a number" ;;
+		esac
+	done
+	[ "$(cat $wd/faults/internal_error)" = 3 ] ||
+		fail "sysfs faults/internal_error is '$(cat $wd/faults/internal_error)'"
+}
+
 test_status_of_an_armed_shim() {
 	run 0 $CTL --state-dir $STATE status
 	expect_out "watchdog: armed"
@@ -62,7 +86,7 @@ test_trip_status_and_rearm() {
 	expect_out "hooks: detached; broker: connected"
 	run 3 $CTL -j status
 	expect_out '"state":"tripped","reason":"internal_error","trips":1'
-	[ "$(cat /sys/kernel/vigil/watchdog/state)" = tripped ] || fail "sysfs disagrees"
+	sysfs_agrees "$out"
 	run 0 $CTL rearm
 	expect_out "watchdog re-armed"
 	run 0 $CTL status
