@@ -40,7 +40,7 @@
 #define ALLOW		"/tmp/vigild_clients.allow"
 #define OUT		"/tmp/vigild_clients.out"
 #define ERR		"/tmp/vigild_clients.err"
-#define DEADLINE_MS	150
+#define DEADLINE_MS	(150 * vt_slow())	/* the clients' deadline */
 
 struct client {
 	int fd;
@@ -256,14 +256,16 @@ FIXTURE(broker) {
 FIXTURE_SETUP(broker)
 {
 	char *const argv[] = { "vigild", "--socket", SOCK, "--config", CONF, NULL };
+	char conf[256];
 	int i;
 
 	memset(self, 0, sizeof(*self));
-	ASSERT_EQ(0, vt_write_file(CONF, "client_deadline_ms = 150\n"
-				   "cut_off_misses = 3\n"
-				   "client_ring_size = 65536\n"
-				   "stall_ms = 300\n"
-				   "allowlist = " ALLOW "\n", 0644));
+	snprintf(conf, sizeof(conf), "client_deadline_ms = %u\n"
+		 "cut_off_misses = 3\n"
+		 "client_ring_size = 65536\n"
+		 "stall_ms = 300\n"
+		 "allowlist = " ALLOW "\n", DEADLINE_MS);
+	ASSERT_EQ(0, vt_write_file(CONF, conf, 0644));
 	/* vigild itself (990) and root, who is always allowed. */
 	ASSERT_EQ(0, vt_write_file(ALLOW, "user vigil\n", 0644));
 	/* No earlier broker's words may pass for this one's. */

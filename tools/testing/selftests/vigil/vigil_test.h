@@ -165,6 +165,15 @@ int vt_file_contains(const char *path, const char *needle);
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t vt_now_ns(void);
 
+/*
+ * How many times slower than a stock kernel this one runs: 3 on the debug
+ * kernel (vigil_checks=1 in the environment, from its command line: KASAN,
+ * lockdep and kmemleak make an exec 3 to 4 times slower), else 1.  The
+ * deadlines and latency bounds of a timing test scale by it, so that it
+ * asserts the same thing on both.
+ */
+unsigned int vt_slow(void);
+
 /* The watchdog's status, through a control handle; 0 or -errno. */
 int vt_watchdog(struct vigil_watchdog_status *st);
 
