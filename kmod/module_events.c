@@ -13,12 +13,6 @@
 #include "emit.h"
 #include "module_events.h"
 
-static void __maybe_unused vigil_module_events_check_types(void)
-{
-	check_trace_callback_type_module_load(vigil_on_module_load);
-	check_trace_callback_type_module_free(vigil_on_module_free);
-}
-
 /**
  * vigil_rec_module() - a module record's fixed part and name
  * @rec: the builder
@@ -31,6 +25,13 @@ void vigil_rec_module(struct vigil_rec *rec, struct vigil_module_event *ev,
 {
 	ev->taints = (u32)taints;
 	vigil_rec_put_str(rec, VIGIL_FIELD_NAME, name, MODULE_NAME_LEN);
+}
+
+#ifdef CONFIG_MODULES
+static void __maybe_unused vigil_module_events_check_types(void)
+{
+	check_trace_callback_type_module_load(vigil_on_module_load);
+	check_trace_callback_type_module_free(vigil_on_module_free);
 }
 
 static void vigil_module_event(u32 type, struct module *mod, unsigned long taints)
@@ -57,6 +58,20 @@ void vigil_on_module_free(void *data, struct module *mod)
 {
 	vigil_module_event(VIGIL_EVENT_MODULE_UNLOAD, mod, 0);
 }
+#else
+/*
+ * A kernel without loadable modules (UML's coverage build of the KUnit
+ * suites; vigil.ko itself needs them) has no module events: the
+ * tracepoints do not exist, and these are never attached.
+ */
+void vigil_on_module_load(void *data, struct module *mod)
+{
+}
+
+void vigil_on_module_free(void *data, struct module *mod)
+{
+}
+#endif /* CONFIG_MODULES */
 
 #ifdef CONFIG_VIGIL_KUNIT_TEST
 #include "module_events_test.c"
