@@ -60,13 +60,24 @@ build() {
 	make -C "$src" O="$out" -j"$(nproc)" >>"$log" 2>&1 ||
 		{ tail -n 40 "$log"; die "the debug kernel did not build (log: $log)"; }
 	touch "$out/.complete"
+	# Builds of older configurations or sources: 900 MB each.
+	find "$VIGIL_CACHE/debug-kernel" -mindepth 1 -maxdepth 1 -type d ! -name "$key" \
+		-exec rm -rf {} +
 }
 
-# The layout scripts/deps.sh gives Debian's kernels.
+# The layout scripts/deps.sh gives Debian's kernels: its modules (minix,
+# for the catalogue test) under modules/kernel/.
 install_as_vm_kernel() {
-	local release=$1 dir=$VIGIL_CACHE/kernels/$1
+	local release=$1 dir=$VIGIL_CACHE/kernels/$1 stage
 
-	mkdir -p "$dir/modules/kernel" "$VIGIL_HEADERS/usr/src"
+	stage=$(mktemp -d)
+	make -C "$src" O="$out" INSTALL_MOD_PATH="$stage" INSTALL_MOD_STRIP=1 \
+		modules_install >>"$log" 2>&1 ||
+		{ rm -rf "$stage"; die "the debug kernel's modules did not install (log: $log)"; }
+	rm -rf "$dir"
+	mkdir -p "$dir/modules" "$VIGIL_HEADERS/usr/src"
+	cp -r "$stage/lib/modules/$release/kernel" "$dir/modules/"
+	rm -rf "$stage"
 	cp "$out/arch/x86/boot/bzImage" "$dir/vmlinuz"
 	cp "$out/.config" "$dir/config"
 	cp "$out/modules.builtin" "$dir/modules/"
