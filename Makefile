@@ -19,9 +19,11 @@
 #                     trinity and 10^6 ioctls in the debug kernel
 #   make models       the spin models of the ring and the AUTH waiters
 #   make vmtest       selftests in QEMU on Debian's 6.1 and 6.12 kernels
-#                     (scripts/vmtest.sh debug: on the debug kernel)
+#                     (scripts/vmtest.sh debug: on the debug kernel, as
+#                     make check's lane debugvm does)
 #   make coverage     the debug kernel's selftests, then the shim's line
-#                     coverage (table, total, HTML in build/coverage/)
+#                     coverage with KUnit's on UML (table, total, the
+#                     lines no test reaches, HTML in build/coverage/)
 #   make attack       the attack suite in QEMU on both kernels; prints its
 #                     table (ATTACK_ROWS=flood,sigstop picks attacks)
 #   make bench        benchmarks in the VM; prints tables

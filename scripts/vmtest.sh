@@ -5,9 +5,9 @@
 # own kernel under QEMU with the module and run the selftests; then the
 # boot-guard test, across real reboots with a persistent disk
 # (tools/testing/vm/bootguard.sh), and once more with vigil.disable=1.
-# The kernel "debug" (scripts/vmtest.sh debug; not yet by default) is the
-# debug kernel (scripts/debug-kernel.sh, built once and cached): the
-# selftests alone, with the kernel log and kmemleak checked after each
+# The kernel "debug" (scripts/vmtest.sh debug; make check's lane debugvm)
+# is the debug kernel (scripts/debug-kernel.sh, built once and cached):
+# the selftests alone, with the kernel log and kmemleak checked after each
 # (vigil_checks=1, tools/testing/vm/run-tests.sh).
 # VIGIL_VM_RUNS picks among the runs: selftests, bootguard,
 # bootguard-disabled (default: all); VIGIL_VM_APPEND adds to the debug
@@ -107,7 +107,10 @@ run_kernel() {
 	"$repo/scripts/vm-image.sh" "$kver" "$dir/initramfs.cpio.gz"
 	start=$(date +%s)
 	runs=${VIGIL_VM_RUNS:-selftests bootguard bootguard-disabled}
-	[ -z "$checks" ] || { runs=selftests; timeout=5400; }
+	# The debug kernel's run takes 17 to 22 minutes; make fuzz's long
+	# pass (VIGIL_VM_APPEND) an hour.
+	[ -z "$checks" ] || { runs=selftests; timeout=2700; }
+	[ -z "$checks" ] || [ -z "${VIGIL_VM_APPEND:-}" ] || timeout=5400
 	for run in $runs; do
 		case $run in
 		selftests)

@@ -93,7 +93,8 @@ echo "# kernel $(uname -r)"
 # developer's VIGIL_TESTS named the tests.
 list=tests.list
 limit=600
-[ -z "${vigil_checks:-}" ] || limit=2400	# the debug kernel is slower; make fuzz's trinity
+[ -z "${vigil_checks:-}" ] || limit=900		# the debug kernel is slower
+[ -z "${vigil_trinity_seconds:-}" ] || limit=2400	# make fuzz's trinity
 if [ -n "${vigil_checks:-}" ] && [ -s debug-tests.list ]; then
 	cat tests.list debug-tests.list >/tmp/all-tests.list
 	list=/tmp/all-tests.list
