@@ -208,12 +208,6 @@ void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause)
 	atomic64_inc(vigil_ring_counter(&ring->producer->dropped[cause]));
 }
 
-/* Records dropped so far for @cause. */
-u64 vigil_ring_drops(struct vigil_ring *ring, unsigned int cause)
-{
-	return atomic64_read(vigil_ring_counter(&ring->producer->dropped[cause]));
-}
-
 /*
  * Where the broker has consumed up to, and the shim produced up to: for
  * the heartbeat, which only compares them with their earlier values.

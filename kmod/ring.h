@@ -90,7 +90,6 @@ void vigil_ring_destroy(struct vigil_ring *ring);
 
 u64 vigil_ring_next_seq(struct vigil_ring *ring);
 void vigil_ring_count_drop(struct vigil_ring *ring, unsigned int cause);
-u64 vigil_ring_drops(struct vigil_ring *ring, unsigned int cause);
 void vigil_ring_positions(struct vigil_ring *ring, u64 *consumed,
 			  u64 *produced);
 void *vigil_ring_reserve(struct vigil_ring *ring, u32 size,
