@@ -361,8 +361,15 @@ int vigil_shim_rearm(void)
 		       err);
 		goto out_unlock;
 	}
-	/* Cannot fail: only a re-arm arms it, and we hold vigil_shim_lock. */
 	err = vigil_watchdog_rearm();
+	/*
+	 * A degraded shim the heartbeat found healthy meanwhile: its recovery
+	 * (vigil_fault_broker_healthy()) does not take vigil_shim_lock.  It
+	 * is armed, with the hooks a degraded shim keeps: as asked.
+	 */
+	if (err == -EALREADY)
+		goto out_unlock;
+	/* Nothing else arms a tripped shim but a re-arm, under vigil_shim_lock. */
 	if (VIGIL_BUG_ON(err)) {
 		if (s)
 			vigil_shim_detach(s);

@@ -244,6 +244,25 @@ static void vigil_wd_test_recovers_when_healthy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vigil_wd_healthy(&wd, SEC(100)), VIGIL_WD_NONE);
 }
 
+/*
+ * A person's re-arm of a degraded watchdog checks, then arms: the heartbeat
+ * may find the broker healthy between the two and arm it first.  The
+ * re-arm then finds it armed (vigil_shim_rearm() must take that as done,
+ * not as its own bug, which detached the hooks of an armed shim).
+ */
+static void vigil_wd_test_recovery_between_check_and_rearm(struct kunit *test)
+{
+	struct vigil_watchdog wd;
+
+	vigil_wd_init(&wd, 0);
+	faults(test, &wd, VIGIL_FAULT_BROKER_HUNG, 3, SEC(1));
+	KUNIT_ASSERT_EQ(test, wd.state, VIGIL_WATCHDOG_DEGRADED);
+	KUNIT_EXPECT_EQ(test, vigil_wd_may_rearm(&wd, SEC(2)), 0);
+	KUNIT_EXPECT_EQ(test, vigil_wd_healthy(&wd, SEC(2)), VIGIL_WD_ARMED);
+	KUNIT_EXPECT_EQ(test, vigil_wd_rearm(&wd, SEC(2)), -EALREADY);
+	KUNIT_EXPECT_TRUE(test, vigil_wd_armed(&wd));
+}
+
 /* Tripped, it re-arms by itself auto_rearms times, each waiting twice as long. */
 static void vigil_wd_test_auto_rearms_then_waits_for_a_person(struct kunit *test)
 {
@@ -402,6 +421,7 @@ static struct kunit_case vigil_watchdog_test_cases[] = {
 	KUNIT_CASE(vigil_wd_test_a_new_config_counts_afresh),
 	KUNIT_CASE(vigil_wd_test_faults_while_tripped),
 	KUNIT_CASE(vigil_wd_test_recovers_when_healthy),
+	KUNIT_CASE(vigil_wd_test_recovery_between_check_and_rearm),
 	KUNIT_CASE(vigil_wd_test_auto_rearms_then_waits_for_a_person),
 	KUNIT_CASE(vigil_wd_test_auto_rearm_respects_the_streak),
 	KUNIT_CASE(vigil_wd_test_rearm),
